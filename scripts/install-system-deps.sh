@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# System packages the project needs (Debian/Ubuntu). Installs only what is missing.
+#   LibreOffice (headless Writer + Calc): converts DOC/WPS/RTF/ODT to DOCX, and builds test documents.
+#   Chinese fonts: so generated PDFs and scans carry real glyphs.
+#   Chromium: browser tests of the published site.
+#   poppler-utils: pdftoppm, used to look at PDFs as pictures.
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk fonts-wqy-zenhei)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+echo "Installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
