@@ -1,0 +1,557 @@
+"""Synthetic annual reports laid out exactly like real ones.
+
+A `ReportSpec` holds what a report says: agency, year, which table format each
+table uses, the raw text of every table cell and the prose of each section.
+`build_document(spec)` turns it into the block model (`pipeline.blocks`) with the
+official merges of the 2019 and 2021 formats (see docs/format notes, §3–§5):
+the renderers in `farm.documents` then write that model as HTML, DOCX, PDF, ….
+
+`random_spec(rng)` produces a consistent report (format.md §6 rules 1–4 hold),
+optionally with a distinct number in every cell so that a cell shifted by an
+extractor cannot hide behind an equal neighbour. The prose is adapted from the
+seed reports with the agency, the year and the numbers substituted; the numbers
+in the narrative agree with the tables.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.blocks import Document, Paragraph, Span, Table
+
+CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2
+
+SECTIONS: list[tuple[str, str]] = [
+    ("overview", "一、总体情况"),
+    ("active_disclosure", "二、主动公开政府信息情况"),
+    ("applications", "三、收到和处理政府信息公开申请情况"),
+    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"),
+    ("problems", "五、存在的主要问题及改进情况"),
+    ("other", "六、其他需要报告的事项"),
+]
+
+# ---------------------------------------------------------------- Table A ---
+# Each block: (heading, [(col key, header label, colspan)], [(row key, row label)])
+A_BLOCKS: dict[str, list[tuple[str, list[tuple[str, str, int]], list[tuple[str, str]]]]] = {
+    "2021": [
+        ("第二十条第（一）项",
+         [("issued", "本年制发件数", 1), ("repealed", "本年废止件数", 1), ("in_force", "现行有效件数", 1)],
+         [("regulations", "规章"), ("normative_documents", "行政规范性文件")]),
+        ("第二十条第（五）项", [("decisions", "本年处理决定数量", 3)], [("licensing", "行政许可")]),
+        ("第二十条第（六）项", [("decisions", "本年处理决定数量", 3)],
+         [("penalty", "行政处罚"), ("coercion", "行政强制")]),
+        ("第二十条第（八）项", [("amount", "本年收费金额（单位：万元）", 3)], [("fees", "行政事业性收费")]),
+    ],
+    "2019": [
+        ("第二十条第（一）项",
+         [("made", "本年新制作数量", 1), ("published", "本年新公开数量", 1), ("total_published", "对外公开总数量", 1)],
+         [("regulations", "规章"), ("normative_documents", "规范性文件")]),
+        ("第二十条第（五）项",
+         [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 1), ("decisions", "处理决定数量", 1)],
+         [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")]),
+        ("第二十条第（六）项",
+         [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 1), ("decisions", "处理决定数量", 1)],
+         [("penalty", "行政处罚"), ("coercion", "行政强制")]),
+        ("第二十条第（八）项", [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 2)],
+         [("fees", "行政事业性收费")]),
+        ("第二十条第（九）项", [("procurement_items", "采购项目数量", 1), ("procurement_amount", "采购总金额", 2)],
+         [("procurement", "政府集中采购")]),
+    ],
+}
+
+# ---------------------------------------------------------------- Table B ---
+B_COLS: list[str] = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
+B_ORG_LABELS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+B_HEADER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+B_GROUPS_COMMON: list[tuple[str | None, list[tuple[str, str]]]] = [
+    (None, [("granted", "（一）予以公开")]),
+    (None, [("partial_grant", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")]),
+    ("（三）不予公开", [
+        ("denied.state_secret", "1.属于国家秘密"),
+        ("denied.law_forbidden", "2.其他法律行政法规禁止公开"),
+        ("denied.safety_stability", "3.危及“三安全一稳定”"),
+        ("denied.third_party", "4.保护第三方合法权益"),
+        ("denied.internal_affairs", "5.属于三类内部事务信息"),
+        ("denied.process_info", "6.属于四类过程性信息"),
+        ("denied.enforcement_case", "7.属于行政执法案卷"),
+        ("denied.admin_query", "8.属于行政查询事项"),
+    ]),
+    ("（四）无法提供", [
+        ("unable.no_info", "1.本机关不掌握相关政府信息"),
+        ("unable.need_creation", "2.没有现成信息需要另行制作"),
+        ("unable.unclear", "3.补正后申请内容仍不明确"),
+    ]),
+    ("（五）不予处理", [
+        ("not_processed.complaint", "1.信访举报投诉类申请"),
+        ("not_processed.repeat", "2.重复申请"),
+        ("not_processed.publication", "3.要求提供公开出版物"),
+        ("not_processed.massive", "4.无正当理由大量反复申请"),
+        ("not_processed.confirm", "5.要求行政机关确认或重新出具已获取信息"),
+    ]),
+]
+B_OTHER_2019: tuple[str | None, list[tuple[str, str]]] = (None, [("other", "（六）其他处理")])
+B_OTHER_2021: tuple[str | None, list[tuple[str, str]]] = ("（六）其他处理", [
+    ("other.overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other.overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other.other", "3.其他"),
+])
+
+
+def b_result_groups(fmt: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """The groups of rows under 三、本年度办理结果, without （七）总计."""
+    return B_GROUPS_COMMON + [B_OTHER_2021 if fmt == "2021" else B_OTHER_2019]
+
+
+def b_result_rows(fmt: str) -> list[str]:
+    """Row keys that add up to （七）总计 (rule 2)."""
+    return [key for _, rows in b_result_groups(fmt) for key, _ in rows]
+
+
+def b_rows(fmt: str) -> list[str]:
+    return ["new_received", "carried_over", *b_result_rows(fmt), "total_processed", "carried_forward"]
+
+
+# ---------------------------------------------------------------- Table C ---
+C_ROWS = ["review", "litigation_direct", "litigation_after_review"]
+C_COLS = ["maintained", "corrected", "other", "pending", "total"]
+C_COL_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def a_keys(fmt: str) -> list[CellKey]:
+    return [("A", row, col) for _, cols, rows in A_BLOCKS[fmt] for row, _ in rows for col, _, _ in cols]
+
+
+def b_keys(fmt: str) -> list[CellKey]:
+    return [("B", row, col) for row in b_rows(fmt) for col in B_COLS]
+
+
+def c_keys() -> list[CellKey]:
+    return [("C", row, col) for row in C_ROWS for col in C_COLS]
+
+
+def all_keys(format_a: str, format_b: str) -> list[CellKey]:
+    """Every cell key of a report in these formats, in printed order."""
+    return a_keys(format_a) + b_keys(format_b) + c_keys()
+
+
+# ------------------------------------------------------------------- spec ---
+@dataclass
+class ReportSpec:
+    agency: str
+    year: int
+    admin_level: str = "乡镇"
+    format_a: str = "2021"
+    format_b: str = "2021"
+    # (table, row, col) -> raw cell text as printed; a missing key is a blank cell.
+    values: dict[CellKey, str] = field(default_factory=dict)
+    # section key (see SECTIONS) -> paragraphs; "preface" holds text before 一、总体情况.
+    prose: dict[str, list[str]] = field(default_factory=dict)
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        for fmt in (self.format_a, self.format_b):
+            if fmt not in ("2019", "2021"):
+                raise ValueError(f"unknown table format {fmt!r}")
+        valid = set(all_keys(self.format_a, self.format_b))
+        unknown = [k for k in self.values if k not in valid]
+        if unknown:
+            raise ValueError(f"cell keys not in the {self.format_a}/{self.format_b} layout: {unknown[:5]}")
+
+    @property
+    def full_title(self) -> str:
+        return self.title or f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def keys(self) -> list[CellKey]:
+        return all_keys(self.format_a, self.format_b)
+
+    def value(self, table: str, row: str, col: str) -> str:
+        return self.values.get((table, row, col), "")
+
+
+# ----------------------------------------------------------------- layout ---
+class _Grid:
+    """Collects spans and remembers where each value cell went."""
+
+    def __init__(self) -> None:
+        self.spans: list[Span] = []
+        self.cells: dict[CellKey, tuple[int, int]] = {}
+
+    def add(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1, key: CellKey | None = None):
+        self.spans.append(Span(row, col, rowspan, colspan, text))
+        if key is not None:
+            self.cells[key] = (row, col)
+
+
+def _table_a(spec: ReportSpec) -> _Grid:
+    g = _Grid()
+    r = 0
+    for heading, cols, rows in A_BLOCKS[spec.format_a]:
+        g.add(r, 0, heading, colspan=4)
+        r += 1
+        g.add(r, 0, "信息内容")
+        c = 1
+        for _, label, span in cols:
+            g.add(r, c, label, colspan=span)
+            c += span
+        r += 1
+        for row_key, row_label in rows:
+            g.add(r, 0, row_label)
+            c = 1
+            for col_key, _, span in cols:
+                key = ("A", row_key, col_key)
+                g.add(r, c, spec.value(*key), colspan=span, key=key)
+                c += span
+            r += 1
+    return g
+
+
+def _b_value_row(g: _Grid, spec: ReportSpec, r: int, row_key: str) -> None:
+    for i, col in enumerate(B_COLS):
+        key = ("B", row_key, col)
+        g.add(r, 3 + i, spec.value(*key), key=key)
+
+
+def _table_b(spec: ReportSpec) -> _Grid:
+    """Three-level header, three label columns, seven value columns (10 grid columns)."""
+    g = _Grid()
+    groups = b_result_groups(spec.format_b)
+    g.add(0, 0, B_HEADER_NOTE, rowspan=3, colspan=3)
+    g.add(0, 3, "申请人情况", colspan=7)
+    g.add(1, 3, "自然人", rowspan=2)
+    g.add(1, 4, "法人或其他组织", colspan=5)
+    g.add(1, 9, "总计", rowspan=2)
+    for i, label in enumerate(B_ORG_LABELS):
+        g.add(2, 4 + i, label)
+    g.add(3, 0, "一、本年新收政府信息公开申请数量", colspan=3)
+    _b_value_row(g, spec, 3, "new_received")
+    g.add(4, 0, "二、上年结转政府信息公开申请数量", colspan=3)
+    _b_value_row(g, spec, 4, "carried_over")
+    r = 5
+    n_result_rows = sum(len(rows) for _, rows in groups) + 1  # + （七）总计
+    g.add(r, 0, "三、本年度办理结果", rowspan=n_result_rows)
+    for group_label, rows in groups:
+        if group_label is None:
+            key, label = rows[0]
+            g.add(r, 1, label, colspan=2)
+            _b_value_row(g, spec, r, key)
+            r += 1
+            continue
+        g.add(r, 1, group_label, rowspan=len(rows))
+        for key, label in rows:
+            g.add(r, 2, label)
+            _b_value_row(g, spec, r, key)
+            r += 1
+    g.add(r, 1, "（七）总计", colspan=2)
+    _b_value_row(g, spec, r, "total_processed")
+    r += 1
+    g.add(r, 0, "四、结转下年度继续办理", colspan=3)
+    _b_value_row(g, spec, r, "carried_forward")
+    return g
+
+
+def _table_c(spec: ReportSpec) -> _Grid:
+    """行政复议 colspan 5; 行政诉讼 colspan 10 split into two colspan-5 groups (15 grid columns)."""
+    g = _Grid()
+    g.add(0, 0, "行政复议", colspan=5)
+    g.add(0, 5, "行政诉讼", colspan=10)
+    for i, label in enumerate(C_COL_LABELS):
+        g.add(1, i, label, rowspan=2)
+    g.add(1, 5, "未经复议直接起诉", colspan=5)
+    g.add(1, 10, "复议后起诉", colspan=5)
+    for gi in (1, 2):
+        for i, label in enumerate(C_COL_LABELS):
+            g.add(2, gi * 5 + i, label)
+    for gi, row in enumerate(C_ROWS):
+        for i, col in enumerate(C_COLS):
+            key = ("C", row, col)
+            g.add(3, gi * 5 + i, spec.value(*key), key=key)
+    return g
+
+
+_TABLE_AFTER = {"active_disclosure": ("A", _table_a), "applications": ("B", _table_b), "review_litigation": ("C", _table_c)}
+
+
+def _layout(spec: ReportSpec) -> tuple[Document, dict[CellKey, tuple[int, int, int]]]:
+    blocks: list = [Paragraph(spec.full_title)]
+    blocks += [Paragraph(p) for p in spec.prose.get("preface", [])]
+    where: dict[CellKey, tuple[int, int, int]] = {}
+    for section, heading in SECTIONS:
+        blocks.append(Paragraph(heading))
+        if section in _TABLE_AFTER:
+            _, make = _TABLE_AFTER[section]
+            grid = make(spec)
+            blocks.append(Table(grid.spans))
+            index = len(blocks) - 1
+            where.update({key: (index, r, c) for key, (r, c) in grid.cells.items()})
+        blocks += [Paragraph(p) for p in spec.prose.get(section, [])]
+    meta = {"title": spec.full_title, "agency": spec.agency, "year": spec.year, "admin_level": spec.admin_level,
+            "format_a": spec.format_a, "format_b": spec.format_b, "synthetic": True}
+    return Document(blocks, meta), where
+
+
+def build_document(spec: ReportSpec) -> Document:
+    """The report as blocks: title, preface, the six sections, the three tables after 二、三、四's headings.
+
+    Table A follows the heading of section 二, Table B that of 三 and Table C that of 四,
+    each followed by the section's prose, as in the seeds.
+    """
+    return _layout(spec)[0]
+
+
+def cell_positions(spec: ReportSpec) -> dict[CellKey, tuple[int, int, int]]:
+    """Where each value cell is in `build_document(spec)`: key -> (block index, grid row, grid col)."""
+    return _layout(spec)[1]
+
+
+def expected_rows(doc: Document) -> list[list[list[str]]]:
+    """Each table's logical rows as text, the comparison form for extraction tests."""
+    return [[[s.text for s in row] for row in t.logical_rows()] for t in doc.tables()]
+
+
+# ---------------------------------------------------------- spec builders ---
+def spec_from_values(agency: str, year: int, *, a: list[str], b: list[list[str]], c: list[str],
+                     format_a: str = "2021", format_b: str = "2021", admin_level: str = "乡镇",
+                     prose: dict[str, list[str]] | None = None, title: str | None = None) -> ReportSpec:
+    """A spec from the cell texts in printed order.
+
+    `a`: Table A values row by row (10 for 2021, 22 for 2019); `b`: one list of 7 per Table B row
+    (25 rows for 2021, 23 for 2019); `c`: the 15 values of Table C. `""` is a blank cell.
+    """
+    keys_a, keys_c = a_keys(format_a), c_keys()
+    rows_b = b_rows(format_b)
+    if len(a) != len(keys_a) or len(c) != len(keys_c) or len(b) != len(rows_b) or any(len(r) != 7 for r in b):
+        raise ValueError(f"expected {len(keys_a)} A values, {len(rows_b)}x7 B values and 15 C values")
+    values: dict[CellKey, str] = {}
+    values.update(zip(keys_a, a))
+    for row_key, row in zip(rows_b, b):
+        values.update({("B", row_key, col): v for col, v in zip(B_COLS, row)})
+    values.update(zip(keys_c, c))
+    values = {k: v for k, v in values.items() if v != ""}
+    spec = ReportSpec(agency, year, admin_level, format_a, format_b, values, {}, title)
+    spec.prose = prose if prose is not None else seed_prose(spec, random.Random(year))
+    return spec
+
+
+def _int(spec: ReportSpec, key: CellKey) -> int | None:
+    try:
+        return int(Decimal(spec.value(*key).strip()))
+    except Exception:
+        return None
+
+
+# ------------------------------------------------------------------- prose ---
+_OVERVIEW_OPENINGS = [
+    "{year}年，{short}认真贯彻落实《中华人民共和国政府信息公开条例》和上级有关文件和会议精神，积极推进政府信息公开工作。"
+    "报告中所列数据的统计期限为{year}年1月1日至{year}年12月31日。现将信息公开工作报告如下：",
+    "{year}年，{short}认真落实《中华人民共和国政府信息公开条例》规定和上级有关部门决策部署，围绕中心工作，深化重点领域信息公开，"
+    "切实提升政策公开质量。报告中所列数据的统计期限为{year}年1月1日至{year}年12月31日。",
+    "{year}年，{short}认真贯彻落实《中华人民共和国政府信息公开条例》，政务公开工作在党委、政府的坚强领导下，进一步完善政府信息公开制度、"
+    "建立健全政府信息公开保障机制，取得了较好的效果。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
+]
+_ACTIVE = [
+    "主动公开：{year}年，{short}通过微信公众号发布信息{posts}次，主要包括政府工作动态、上级政策传达、群众活动掠影、各类宣传科普等；"
+    "通过线下张贴公告等形式，主动公开乡村振兴、医疗、养老、就业、环境保护等方面政策法规，提升群众对政策的知晓度。",
+    "（一）主动公开：{year}年，{short}对照《中华人民共和国政府信息公开条例》，主动公开各类政务服务信息，严格落实信息保护机制。"
+    "通过政府网站专栏、视频号等新媒体平台发布各类政务和日常工作信息{posts}余条。",
+]
+_MANAGEMENT = [
+    "政府信息管理：在日常工作中树牢政府信息公开红线意识和底线思维，强调政府信息公开发布审查工作的重要性，进一步规范政府信息发布工作，"
+    "保证所发布的政府信息合法、准确。",
+    "政府信息公开平台建设：信息发布严格按照“三审三校”执行，强化相关人员业务培训，确保信息发布准确、规范。",
+    "监督保障：一是建立政务公开长效机制，成立政府信息公开工作领导小组，各部门协调推进政府信息公开工作，确保了公开信息的准确性、权威性、"
+    "完整性和时效性。二是明确政务公开工作范围，依据权责清单和公共服务事项进行全面梳理，并按条目方式逐项细化公开内容。",
+]
+_PROBLEMS = [
+    "一是业务水平有待提高。对《中华人民共和国政府信息公开条例》学习不够，业务能力需要提升。二是政府信息公开范围有待扩大，公开内容较为单一，"
+    "信息公开的内容、形式方面需要进一步规范和加强。",
+    "下步将重点做好以下几方面工作：一是强化统筹协调，丰富公开内容。强化各部门之间的协调对接，拓宽信息来源，对照政务公开标准，"
+    "及时准确公开各项信息。二是加强业务培训，提高业务能力。常态化开展政务公开工作培训，保证政府信息公开的全面、准确、规范。",
+]
+
+
+def _short_name(agency: str) -> str:
+    """The name used inside sentences: 孟津区城关镇人民政府 -> 城关镇."""
+    name = agency.removesuffix("人民政府")
+    for mark in ("镇", "乡", "街道办事处", "街道", "局", "委员会", "办公室"):
+        i = name.rfind(mark)
+        if i > 0:
+            start = max(name.rfind("区", 0, i), name.rfind("县", 0, i), name.rfind("市", 0, i)) + 1
+            return name[start:i + len(mark)] or name
+    return name
+
+
+def seed_prose(spec: ReportSpec, rng: random.Random) -> dict[str, list[str]]:
+    """Prose adapted from the seed reports, with the spec's agency, year and table numbers.
+
+    The application and review/litigation sentences quote Table B's 总计 column and Table C's totals,
+    so the narrative agrees with the tables (format.md §6 rule 10); blank cells are not narrated.
+    """
+    short = _short_name(spec.agency)
+    year = spec.year
+    fmt = {"year": year, "short": short, "agency": spec.agency, "posts": rng.randint(20, 1500)}
+    new = _int(spec, ("B", "new_received", "total"))
+    carried = _int(spec, ("B", "carried_over", "total"))
+    done = _int(spec, ("B", "total_processed", "total"))
+    forward = _int(spec, ("B", "carried_forward", "total"))
+    if new is None:
+        applications = f"依申请公开：{year}年，{short}依申请公开工作按规定办理。"
+    elif new == 0 and not carried:
+        applications = f"依申请公开：{year}年，{short}未收到政府信息公开申请。"
+    else:
+        parts = [f"依申请公开：{year}年，{short}共收到政府信息公开申请{new}件"]
+        if carried is not None:
+            parts.append(f"上年结转{carried}件")
+        if done is not None:
+            parts.append(f"办结{done}件")
+        if forward is not None:
+            parts.append(f"结转下年度继续办理{forward}件")
+        applications = "，".join(parts) + "。"
+    review = _int(spec, ("C", "review", "total"))
+    direct = _int(spec, ("C", "litigation_direct", "total"))
+    after = _int(spec, ("C", "litigation_after_review", "total"))
+    if review is None or direct is None or after is None:
+        litigation = f"{year}年，{short}行政复议、行政诉讼情况见上表。"
+    else:
+        litigation = (f"{year}年，{short}因政府信息公开工作被申请行政复议{review}件，"
+                      f"被提起行政诉讼{direct + after}件。")
+    active = [rng.choice(_ACTIVE).format(**fmt)]
+    issued = _int(spec, ("A", "normative_documents", "issued" if spec.format_a == "2021" else "made"))
+    if issued is not None:
+        active.append(f"{year}年，{short}本年制发行政规范性文件{issued}件。")
+    return {
+        "preface": [f"本报告由{spec.agency}按照《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
+                    "要求编制，内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
+                    "存在的主要问题及改进情况、其他需要报告的事项等六部分内容。"],
+        "overview": [rng.choice(_OVERVIEW_OPENINGS).format(**fmt), *active, applications, *_MANAGEMENT],
+        "active_disclosure": [],
+        "applications": [],
+        "review_litigation": [litigation],
+        "problems": list(_PROBLEMS),
+        "other": [f"{year}年度{short}未收取政府信息公开信息处理费，无其他需要报告的事项。"],
+    }
+
+
+# ------------------------------------------------------------------ random ---
+_PLACES = ["雷庄", "祝楼", "城关", "白石山", "韩垓", "青石", "河口", "龙泉", "柳林", "桃源", "新华", "东风", "长安", "永宁", "金山"]
+_COUNTIES = ["滦州市", "平原县", "孟津区", "蛟河市", "梁山县", "东明县", "宁陵县", "巴州区", "临泉县"]
+_LEVEL_SUFFIX = {"乡镇": ["镇人民政府", "乡人民政府"], "街道": ["街道办事处"], "部门": ["自然资源局", "市场监督管理局", "卫生健康委员会"]}
+
+
+class _Pool:
+    """Hands out numbers, all distinct when asked to."""
+
+    def __init__(self, rng: random.Random, distinct: bool):
+        self.rng, self.distinct, self.used = rng, distinct, set()
+
+    def draw(self, lo: int, hi: int, zero_share: float = 0.0) -> int:
+        if not self.distinct:
+            return 0 if self.rng.random() < zero_share else self.rng.randint(lo, hi)
+        for _ in range(10000):
+            n = self.rng.randint(lo, hi)
+            if n not in self.used:
+                self.used.add(n)
+                return n
+        raise RuntimeError("number pool exhausted")
+
+    def fits(self, numbers: list[int]) -> bool:
+        """Claims computed numbers; False (claims nothing) if any repeats one already used."""
+        if not self.distinct:
+            return True
+        if len(set(numbers)) != len(numbers) or any(n in self.used for n in numbers):
+            return False
+        self.used.update(numbers)
+        return True
+
+
+def _random_b(pool: _Pool, fmt: str, hi: int, zero_share: float) -> dict[CellKey, str]:
+    result_rows = b_result_rows(fmt)
+    org_cols = B_COLS[:-1]
+    while True:
+        snapshot = set(pool.used)
+        cells: dict[tuple[str, str], int] = {}
+        for row in result_rows:
+            for col in org_cols:
+                cells[row, col] = pool.draw(1, hi, zero_share)
+        for col in org_cols:
+            cells["total_processed", col] = sum(cells[r, col] for r in result_rows)
+            cells["carried_over", col] = pool.draw(1, hi, zero_share) if pool.distinct else pool.draw(0, 3, 0.7)
+            cells["carried_forward", col] = pool.draw(1, hi, zero_share) if pool.distinct else pool.draw(0, 3, 0.7)
+            new = cells["total_processed", col] + cells["carried_forward", col] - cells["carried_over", col]
+            if new < 0:  # carried over more than was handled: only possible with small values
+                cells["carried_over", col] += new
+                new = 0
+            cells["new_received", col] = new
+        for row in b_rows(fmt):
+            cells[row, "total"] = sum(cells[row, c] for c in org_cols)
+        computed_rows = ["total_processed", "new_received"]
+        computed = [cells[r, c] for r in computed_rows for c in org_cols]
+        computed += [cells[r, "total"] for r in b_rows(fmt)]
+        if pool.fits(computed):
+            return {("B", r, c): str(v) for (r, c), v in cells.items()}
+        pool.used = snapshot
+
+
+def _random_c(pool: _Pool, zero_share: float) -> dict[CellKey, str]:
+    while True:
+        snapshot = set(pool.used)
+        cells = {}
+        for row in C_ROWS:
+            parts = [pool.draw(1, 99, zero_share) for _ in range(4)]
+            cells.update({("C", row, col): v for col, v in zip(C_COLS, parts)})
+            cells["C", row, "total"] = sum(parts)
+        if pool.fits([cells["C", r, "total"] for r in C_ROWS]):
+            return {k: str(v) for k, v in cells.items()}
+        pool.used = snapshot
+
+
+def _random_a(pool: _Pool, fmt: str, rng: random.Random, zero_share: float) -> dict[CellKey, str]:
+    values: dict[CellKey, str] = {}
+    for key in a_keys(fmt):
+        _, row, col = key
+        if row == "regulations" and not pool.distinct:
+            values[key] = "0"  # a township makes no 规章 (rule 9)
+        elif col == "amount":
+            values[key] = f"{pool.draw(1, 99999, zero_share) / 10000:.4f}" if pool.distinct or rng.random() > zero_share else "0"
+        elif col == "procurement_amount":
+            n = pool.draw(1000, 9999999, zero_share)
+            values[key] = f"{n / 10000:.4f}" if n else "0"
+        elif col == "change":
+            n = pool.draw(1, 999 if pool.distinct else 20, zero_share)
+            values[key] = "0" if n == 0 else (f"+{n}" if rng.random() < 0.5 else f"-{n}")
+        else:
+            values[key] = str(pool.draw(1, 4999 if pool.distinct else 60, zero_share))
+    return values
+
+
+def random_agency(rng: random.Random, admin_level: str = "乡镇") -> str:
+    return rng.choice(_COUNTIES) + rng.choice(_PLACES) + rng.choice(_LEVEL_SUFFIX.get(admin_level, ["人民政府"]))
+
+
+def random_spec(rng: random.Random, *, distinct: bool = True, format_a: str | None = None,
+                format_b: str | None = None, year: int | None = None, admin_level: str | None = None,
+                agency: str | None = None) -> ReportSpec:
+    """A consistent report: rules 1–4 of format.md §6 hold in Tables B and C.
+
+    With `distinct=True` every numeric cell of the three tables holds a different number (Table A
+    values up to 4999, Table B outcome cells up to 999, Table C parts up to 99), so a shifted cell cannot pass for the right one.
+    Otherwise the values look like a township's: mostly zeros and small counts.
+    Deterministic for a given `rng` state.
+    """
+    year = year if year is not None else rng.randint(2019, 2025)
+    default_fmt = "2021" if year >= 2021 else "2019"
+    format_a = format_a or default_fmt
+    format_b = format_b or default_fmt
+    admin_level = admin_level or rng.choice(["乡镇", "乡镇", "街道", "部门"])
+    agency = agency or random_agency(rng, admin_level)
+    pool = _Pool(rng, distinct)
+    zero_share = 0.0 if distinct else 0.8
+    values: dict[CellKey, str] = {}
+    values.update(_random_a(pool, format_a, rng, zero_share))
+    values.update(_random_b(pool, format_b, hi=999 if distinct else 5, zero_share=zero_share))
+    values.update(_random_c(pool, zero_share))
+    spec = ReportSpec(agency, year, admin_level, format_a, format_b, values)
+    spec.prose = seed_prose(spec, rng)
+    return spec
