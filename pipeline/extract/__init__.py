@@ -1,0 +1,1 @@
+"""Extraction: every format into the block model (see docs/CONTRACTS.md)."""

@@ -1,0 +1,402 @@
+"""Find the three statistical tables in a row stream and read their cells.
+
+The tables are read by their printed labels, not by position on a page: every
+row label of the official formats is distinctive, so the values that follow a
+label belong to it, however the export laid the cells out. Placeholder cells
+left by merges are recognised because they are empty; when the placement of a
+row's values is not unique, the row is reported as uncertain instead of guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import schema
+from .rows import Cell, Row
+from .values import CellValue, norm, read_cell
+
+MAX_LABEL_LEN = 60
+
+
+@dataclass
+class Token:
+    cell: Cell
+    row_index: int
+    n: str  # normalised text
+    value: CellValue | None  # None for text (a label or prose)
+
+
+@dataclass
+class ParsedCell:
+    table: str
+    row: str
+    col: str
+    raw: str
+    value: float | int | None
+    semantic: str
+    certain: bool = True
+    note: str | None = None
+    source: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "raw": self.raw,
+            "value": self.value,
+            "semantic": self.semantic,
+            "certain": self.certain,
+            "note": self.note,
+            "source": self.source,
+        }
+
+
+@dataclass
+class TableResult:
+    table: str
+    found: bool = False
+    format_version: str = "unknown"
+    cells: list[ParsedCell] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "found": self.found,
+            "format_version": self.format_version,
+            "cells": len(self.cells),
+            "uncertain_cells": sum(not c.certain for c in self.cells),
+            "notes": self.notes,
+        }
+
+
+def tokens_from_rows(rows: list[Row]) -> list[Token]:
+    tokens = []
+    for i, row in enumerate(rows):
+        for cell in row.cells:
+            if not cell.explicit and cell.text.strip() == "":
+                continue
+            cv = read_cell(cell.text)
+            tokens.append(Token(cell, i, norm(cell.text), None if cv.semantic == "TEXT" else cv))
+    return tokens
+
+
+_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[、.．)）]?)+")
+
+
+def strip_numbering(n: str) -> str:
+    return _NUMBERING.sub("", n)
+
+
+# ---- regions -----------------------------------------------------------------------------------
+
+_B_START = re.compile(r"勾稽关系|申请人情况")
+_A_START = re.compile(r"第二十条|^信息内容$")
+_SECTION5 = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．].{0,20}(?:存在的?主要问题|问题及改进|主要问题和改进)")
+_SECTION3 = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．].{0,8}收到和处理政府信息公开申请")
+
+
+def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
+    """Token index ranges [start, end) of tables A, B and C (absent tables are left out)."""
+    n = len(tokens)
+
+    def first(pattern: re.Pattern, start: int = 0, stop: int | None = None, short: bool = True) -> int | None:
+        for i in range(start, n if stop is None else stop):
+            t = tokens[i]
+            if t.value is None and (not short or len(t.n) <= 80) and pattern.search(t.n):
+                return i
+        return None
+
+    b_start = first(_B_START)
+    if b_start is None:
+        b_start = next((i for i, t in enumerate(tokens) if t.value is None and len(t.n) <= MAX_LABEL_LEN
+                        and "本年新收" in t.n), None)
+    sec3 = first(_SECTION3)
+    if b_start is None and sec3 is not None:
+        b_start = sec3
+    a_start = first(_A_START, 0, b_start)
+    regions: dict[str, tuple[int, int]] = {}
+    end5 = first(_SECTION5, b_start or a_start or 0)
+    end = end5 if end5 is not None else n
+    if b_start is not None:
+        # Table C starts at the first 行政复议 header after the last B row label.
+        fwd = next((i for i in range(b_start, end) if tokens[i].value is None and len(tokens[i].n) <= MAX_LABEL_LEN
+                    and "结转下年" in tokens[i].n), b_start)
+        c_start = next((i for i in range(fwd, end) if tokens[i].value is None and len(tokens[i].n) <= 40
+                        and "行政复议" in tokens[i].n), None)
+        regions["B"] = (b_start, c_start if c_start is not None else end)
+        if c_start is not None:
+            regions["C"] = (c_start, end)
+        if a_start is not None:
+            regions["A"] = (a_start, sec3 if sec3 is not None and sec3 > a_start and sec3 <= b_start else b_start)
+    elif a_start is not None:
+        regions["A"] = (a_start, end)
+    if "C" not in regions:
+        c_start = next((i for i in range(0, end) if tokens[i].value is None and len(tokens[i].n) <= 40
+                        and re.search(r"^行政复议$|^行政复议行政诉讼$", tokens[i].n)), None)
+        if c_start is not None and c_start >= (regions.get("B", (0, 0))[1]):
+            regions["C"] = (c_start, end)
+    return regions
+
+
+# ---- choosing a row's values ------------------------------------------------------------------
+
+def choose_values(values: list[Token], width: int) -> tuple[list[Token] | None, str | None]:
+    """Pick the `width` cells of a row from the value tokens that follow its label.
+
+    Extra tokens are allowed only if they are empty (placeholders of merged cells);
+    if several placements remain and read differently, the row is ambiguous.
+    Returns (tokens, None) or (None, reason).
+    """
+    if len(values) == width:
+        return values, None
+    if len(values) < width:
+        return None, f"only {len(values)} of {width} cells found"
+    candidates = []
+    for start in range(len(values) - width + 1):
+        outside = values[:start] + values[start + width :]
+        if all(t.value.semantic == "EMPTY" for t in outside):
+            window = values[start : start + width]
+            key = tuple((t.value.semantic, t.n) for t in window)
+            if key not in {c[0] for c in candidates}:
+                candidates.append((key, window))
+    if len(candidates) == 1:
+        return candidates[0][1], None
+    if not candidates:
+        return None, f"{sum(t.value.semantic != 'EMPTY' for t in values)} filled cells for {width} columns"
+    return None, "blank cells make the column positions ambiguous"
+
+
+def _cell(table: str, row: str, col: str, tok: Token | None, certain: bool = True, note: str | None = None) -> ParsedCell:
+    if tok is None:
+        return ParsedCell(table, row, col, "", None, "EMPTY", False, note)
+    cv = tok.value
+    value = cv.value if certain else None
+    if not certain and cv.value is not None:
+        note = f"{note}; read as {cv.value}" if note else f"read as {cv.value}"
+    return ParsedCell(table, row, col, tok.cell.text, value, cv.semantic, certain, note, dict(tok.cell.loc))
+
+
+def _validate_number(cell: ParsedCell, cv: CellValue, signed: bool = False, money: bool = False) -> ParsedCell:
+    """Judge signs and units against what the column may hold; doubtful readings lose their value."""
+    if not cell.certain or not cv.is_number:
+        return cell
+    if cv.sign and not signed:
+        cell.certain, cell.note = False, f"signed value {cell.raw.strip()} in a count column (columns may be shifted)"
+        cell.value = None
+    elif cv.unit in ("万元", "元") and not money:
+        cell.certain, cell.note, cell.value = False, f"money unit in a count column: {cell.raw.strip()}", None
+    elif money and cv.unit == "元":
+        cell.value = round(cv.value / 10000, 6)
+        cell.note = "converted from 元 to 万元"
+    elif money and cv.unit is None and cell.col == "procurement_amount":
+        cell.note = "unit not printed in the cell"
+    return cell
+
+
+# ---- Table A ----------------------------------------------------------------------------------
+
+_A_ROWS = {
+    "regulations": re.compile(r"^规章"),
+    "normative_documents": re.compile(r"^(?:行政)?规范性文件"),
+    "licensing": re.compile(r"^行政许可"),
+    "other_services": re.compile(r"^其他对外管理服务事项"),
+    "penalty": re.compile(r"^行政处罚"),
+    "coercion": re.compile(r"^行政强制"),
+    "fees": re.compile(r"^行政事业性收费"),
+    "procurement": re.compile(r"^政府集中采购"),
+}
+_A_2019_WORDS = re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增/?减|采购项目|采购总金额|其他对外管理服务|政府集中采购|^本年新$")
+_A_2021_WORDS = re.compile(r"本年制发|本年废止|本年度止|现行有效|本年收费金额")
+
+
+def _collect(tokens: list[Token], match) -> dict[str, list[Token]]:
+    """Values after each matched label, up to the next text token (once the row has values)."""
+    collected: dict[str, list[Token]] = {}
+    current: str | None = None
+    for tok in tokens:
+        if tok.value is not None:
+            if current is not None:
+                collected[current].append(tok)
+            continue
+        key = match(tok) if len(tok.n) <= MAX_LABEL_LEN else None
+        if key is not None:
+            current = key
+            collected[key] = []
+        elif current is not None and any(t.value.semantic != "EMPTY" for t in collected[current]):
+            current = None
+    return collected
+
+
+def parse_table_a(tokens: list[Token]) -> TableResult:
+    result = TableResult("A")
+    if not tokens:
+        return result
+    seen: set[str] = set()
+
+    def match(tok: Token) -> str | None:
+        label = strip_numbering(tok.n)
+        for key, pattern in _A_ROWS.items():
+            if key not in seen and pattern.search(label):
+                seen.add(key)
+                return key
+        return None
+
+    collected = _collect(tokens, match)
+    if not collected:
+        result.notes.append("no row of table A found")
+        return result
+    result.found = True
+    votes_2019 = sum(1 for t in tokens if t.value is None and _A_2019_WORDS.search(t.n))
+    votes_2021 = sum(1 for t in tokens if t.value is None and _A_2021_WORDS.search(t.n))
+    if votes_2019 and not votes_2021:
+        version = "2019"
+    elif votes_2021 and not votes_2019:
+        version = "2021"
+    else:
+        # No (or mixed) header vocabulary: let the row shapes decide.
+        fits = {v: sum(len(collected.get(r, [])) == len(cols) for r, cols in schema.A_LAYOUT[v].items()) for v in ("2019", "2021")}
+        version = max(fits, key=fits.get) if fits["2019"] != fits["2021"] else "unknown"
+        result.notes.append(f"format decided from row shapes ({fits})" if version != "unknown" else "format could not be decided")
+    result.format_version = version
+    if version == "unknown":
+        return result
+    for row, cols in schema.A_LAYOUT[version].items():
+        if row not in collected:
+            result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
+            continue
+        chosen, reason = choose_values(collected[row], len(cols))
+        for i, col in enumerate(cols):
+            if chosen is None:
+                tok = collected[row][i] if i < len(collected[row]) else None
+                result.cells.append(_cell("A", row, col, tok, False, reason))
+                continue
+            cell = _cell("A", row, col, chosen[i])
+            money = col in ("amount", "procurement_amount")
+            result.cells.append(_validate_number(cell, chosen[i].value, signed=(col == "change"), money=money))
+    return result
+
+
+# ---- Table B ----------------------------------------------------------------------------------
+
+_B_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("new_received", re.compile(r"本年新收")),
+    ("carried_over", re.compile(r"上年(?:度)?(?:结转|转结)")),
+    ("granted", re.compile(r"(?<!不)予以公开")),
+    ("partial_grant", re.compile(r"部分公开")),
+    ("denied.state_secret", re.compile(r"国家秘密")),
+    ("denied.law_forbidden", re.compile(r"禁止公开")),
+    ("denied.safety_stability", re.compile(r"三安全|一稳定")),
+    ("denied.third_party", re.compile(r"第三方")),
+    ("denied.internal_affairs", re.compile(r"内部事务")),
+    ("denied.process_info", re.compile(r"过程性")),
+    ("denied.enforcement_case", re.compile(r"执法案卷")),
+    ("denied.admin_query", re.compile(r"行政查询")),
+    ("unable.no_info", re.compile(r"不掌握")),
+    ("unable.need_creation", re.compile(r"现成信息|另行制作")),
+    ("unable.unclear", re.compile(r"补正后|仍不明确")),
+    ("not_processed.complaint", re.compile(r"信访|举报投诉")),
+    ("not_processed.repeat", re.compile(r"重复申请")),
+    ("not_processed.publication", re.compile(r"出版物")),
+    ("not_processed.massive", re.compile(r"大量反复")),
+    ("not_processed.confirm", re.compile(r"重新出具|确认或")),
+    ("other", re.compile(r"其他处理")),
+    ("other.overdue_correction", re.compile(r"逾期不补正|不补正")),
+    ("other.overdue_fee", re.compile(r"收费通知|缴纳费用")),
+    ("other.other", re.compile(r"^(?:\d[.、．]?)?其他$")),
+    ("total_processed", re.compile(r"^(?:[（(]七[)）])?总计$")),
+    ("carried_forward", re.compile(r"结转下年|转结下年")),
+]
+_B_KEYS = [k for k, _ in _B_PATTERNS]
+LOOKAHEAD = 4
+
+
+def parse_table_b(tokens: list[Token]) -> TableResult:
+    result = TableResult("B")
+    state = {"i": 0}
+    matched_labels: set[str] = set()
+
+    def match(tok: Token) -> str | None:
+        label = tok.n
+        bare = strip_numbering(label)
+        i = state["i"]
+        for j in range(i, min(i + LOOKAHEAD, len(_B_PATTERNS))):
+            key, pattern = _B_PATTERNS[j]
+            if pattern.search(bare if key in ("other.other", "total_processed") else label):
+                state["i"] = j + 1
+                matched_labels.add(key)
+                return key
+        return None
+
+    collected = _collect(tokens, match)
+    if not collected:
+        result.notes.append("no row of table B found")
+        return result
+    result.found = True
+    text = "".join(t.n for t in tokens if t.value is None)
+    has_2021_rows = any(k in matched_labels for k in schema.B_OTHER_2021) or bool(re.search(r"逾期不补正|收费通知", text))
+    has_2019_row = bool(collected.get("other")) and any(t.value.semantic != "EMPTY" for t in collected["other"])
+    if has_2021_rows and not has_2019_row:
+        version = "2021"
+    elif has_2019_row and not has_2021_rows:
+        version = "2019"
+    else:
+        version = "unknown"
+        result.notes.append("（六）其他处理 rows match neither format")
+    result.format_version = version
+    rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
+    width = len(schema.B_COLS)
+    for row in rows:
+        values = collected.get(row)
+        if not values:
+            result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
+            continue
+        chosen, reason = choose_values(values, width)
+        for i, col in enumerate(schema.B_COLS):
+            if chosen is None:
+                tok = values[i] if i < len(values) else None
+                result.cells.append(_cell("B", row, col, tok, False, reason))
+            else:
+                result.cells.append(_validate_number(_cell("B", row, col, chosen[i]), chosen[i].value))
+    return result
+
+
+# ---- Table C ----------------------------------------------------------------------------------
+
+def parse_table_c(tokens: list[Token]) -> TableResult:
+    """Table C is one data row of 15 cells under a three-level header: take the run of values that carries it."""
+    result = TableResult("C")
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in tokens:
+        if tok.value is not None:
+            current.append(tok)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    width = len(schema.C_ROWS) * len(schema.C_COLS)
+    filled = [r for r in runs if any(t.value.semantic != "EMPTY" for t in r)]
+    if filled:
+        run = max(filled, key=lambda r: sum(t.value.semantic != "EMPTY" for t in r))
+    else:
+        long_runs = [r for r in runs if len(r) >= width]
+        if not long_runs:
+            result.notes.append("no data row of table C found")
+            return result
+        run = long_runs[-1]
+    result.found = True
+    chosen, reason = choose_values(run, width)
+    keys = [(r, c) for r in schema.C_ROWS for c in schema.C_COLS]
+    for i, (row, col) in enumerate(keys):
+        if chosen is None:
+            tok = run[i] if i < len(run) else None
+            result.cells.append(_cell("C", row, col, tok, False, reason))
+        else:
+            result.cells.append(_validate_number(_cell("C", row, col, chosen[i]), chosen[i].value))
+    if chosen is None:
+        result.notes.append(reason)
+    return result
