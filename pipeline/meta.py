@@ -32,6 +32,8 @@ def find_title(rows: list[Row]) -> str | None:
         if len(n) > 70:
             continue
         if _REPORT_PHRASE.search(n) or n.endswith(("年度报告", "年报")):
+            if re.match(r"^\d{4}年", n) and i > 0 and len(norm(lines[i - 1])) <= 30 and not re.search(r"[。，；：:]$", lines[i - 1]):
+                line = lines[i - 1] + line  # "城口县人民政府机关" / "2020年政府信息公开工作年度报告"
             if i + 1 < len(lines) and re.fullmatch(r"(?:工作)?(?:年度报告|年报)", norm(lines[i + 1])) is None:
                 return line
             return line + (lines[i + 1] if i + 1 < len(lines) else "")
@@ -42,6 +44,7 @@ def find_title(rows: list[Row]) -> str | None:
 
 def _clean_agency(text: str) -> str | None:
     text = re.sub(r"^(?:当前位置|首页|来源)[:：>].*", "", text)
+    text = re.sub(r"^[A-Za-z][A-Za-z0-9 .]*[-–—]+", "", text)  # "Page 8 - " of flip-book pages
     text = text.strip(" 　《》<>\"'“”：:()（）")
     return text or None
 
@@ -102,8 +105,6 @@ def admin_level(agency: str | None) -> str:
 def find_sections(rows: list[Row]) -> tuple[dict[str, str], dict[str, int]]:
     """The six numbered sections' text, and the row index where each heading was found."""
     starts: dict[str, int] = {}
-    order = iter(SECTION_ORDER)
-    key = next(order, None)
     pending = list(SECTION_ORDER)
     for i, row in enumerate(rows):
         if row.is_table or len(row.cells) != 1:
@@ -117,7 +118,6 @@ def find_sections(rows: list[Row]) -> tuple[dict[str, str], dict[str, int]]:
                 starts[k] = i
                 pending = pending[j + 1 :]
                 break
-    del key, order
     sections: dict[str, str] = {}
     ordered = sorted(starts.items(), key=lambda kv: kv[1])
     for idx, (k, start) in enumerate(ordered):
@@ -127,13 +127,20 @@ def find_sections(rows: list[Row]) -> tuple[dict[str, str], dict[str, int]]:
     return sections, starts
 
 
-def judge_is_report(title: str | None, n_sections: int, tables_found: int, text_len: int) -> tuple[bool, str | None]:
+_PART_NAMES = re.compile(r"总体情况|主动公开政府信息|收到和处理政府信息公开申请|行政复议|行政诉讼|存在的主要问题|其他需要报告的事项")
+
+
+def judge_is_report(title: str | None, n_sections: int, tables_found: int, head: str) -> tuple[bool, str | None]:
     t = norm(title or "")
+    # An opening that lists the report's parts ("本报告…包括总体情况、主动公开政府信息情况…") marks a report
+    # even when only an excerpt of it is at hand.
+    names_parts = len(set(_PART_NAMES.findall(norm(head[:1200])))) >= 4
     if t and _NOT_REPORT_TITLE.search(t):
         return False, "an explanation (解读) of a report, not the report itself"
     if t and _NOTICE_TITLE.search(t) and tables_found == 0:
         return False, "a notice about annual reports, not a report"
-    if tables_found >= 1 or n_sections >= 4:
+    titled = bool(_REPORT_PHRASE.search(t))
+    if tables_found >= 1 or n_sections >= 4 or (n_sections >= 1 and (names_parts or titled)):
         return True, None
     if not t:
         return False, "no report title, no statistical tables and fewer than four of the six sections"

@@ -26,8 +26,9 @@ def parse_document(doc: Document) -> dict:
 def parse_rows(rows: list[Row], full_text: str) -> dict:
     tokens = tokens_from_rows(rows)
     regions = find_regions(tokens)
-    a = parse_table_a(tokens[slice(*regions["A"])]) if "A" in regions else None
-    b = parse_table_b(tokens[slice(*regions["B"])]) if "B" in regions else None
+    ends = {k: end == len(tokens) for k, (_, end) in regions.items()}
+    a = parse_table_a(tokens[slice(*regions["A"])], ends.get("A", False)) if "A" in regions else None
+    b = parse_table_b(tokens[slice(*regions["B"])], ends.get("B", False)) if "B" in regions else None
     c = parse_table_c(tokens[slice(*regions["C"])]) if "C" in regions else None
     results = {"A": a, "B": b, "C": c}
 
@@ -45,7 +46,7 @@ def parse_rows(rows: list[Row], full_text: str) -> dict:
 
     cells = [cell for r in results.values() if r and r.found for cell in r.cells]
     tables_found = sum(1 for r in results.values() if r and r.found and r.cells)
-    is_report, reason = judge_is_report(title, len(sections), tables_found, len(full_text))
+    is_report, reason = judge_is_report(title, len(sections), tables_found, head)
 
     narrative = sections.get("overview") or "\n".join(r.text for r in rows if not r.is_table)[:4000]
     check_list = checks_mod.run_checks(cells, versions, year, level, narrative, full_text) if is_report else []

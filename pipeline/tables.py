@@ -142,15 +142,19 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
 
 # ---- choosing a row's values ------------------------------------------------------------------
 
-def choose_values(values: list[Token], width: int) -> tuple[list[Token] | None, str | None]:
+def choose_values(values: list[Token], width: int, cut_off: bool = False) -> tuple[list[Token] | None, str | None]:
     """Pick the `width` cells of a row from the value tokens that follow its label.
 
     Extra tokens are allowed only if they are empty (placeholders of merged cells);
     if several placements remain and read differently, the row is ambiguous.
+    A row where the document itself ends (`cut_off`, a truncated text) is read
+    from its first cell on, as far as it goes.
     Returns (tokens, None) or (None, reason).
     """
     if len(values) == width:
         return values, None
+    if cut_off:
+        return values[:width], None
     if len(values) < width:
         return None, f"only {len(values)} of {width} cells found"
     candidates = []
@@ -229,7 +233,7 @@ def _collect(tokens: list[Token], match) -> dict[str, list[Token]]:
     return collected
 
 
-def parse_table_a(tokens: list[Token]) -> TableResult:
+def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResult:
     result = TableResult("A")
     if not tokens:
         return result
@@ -266,8 +270,11 @@ def parse_table_a(tokens: list[Token]) -> TableResult:
         if row not in collected:
             result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
             continue
-        chosen, reason = choose_values(collected[row], len(cols))
+        cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
+        chosen, reason = choose_values(collected[row], len(cols), cut_off)
         for i, col in enumerate(cols):
+            if chosen is not None and i >= len(chosen):
+                break
             if chosen is None:
                 tok = collected[row][i] if i < len(collected[row]) else None
                 result.cells.append(_cell("A", row, col, tok, False, reason))
@@ -312,7 +319,7 @@ _B_KEYS = [k for k, _ in _B_PATTERNS]
 LOOKAHEAD = 4
 
 
-def parse_table_b(tokens: list[Token]) -> TableResult:
+def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResult:
     result = TableResult("B")
     state = {"i": 0}
     matched_labels: set[str] = set()
@@ -352,8 +359,13 @@ def parse_table_b(tokens: list[Token]) -> TableResult:
         if not values:
             result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
             continue
-        chosen, reason = choose_values(values, width)
+        cut_off = ends_document and values[-1] is tokens[-1]
+        chosen, reason = choose_values(values, width, cut_off)
+        if cut_off and len(values) != width:
+            result.notes.append(f"row {row}: the text ends inside this row")
         for i, col in enumerate(schema.B_COLS):
+            if chosen is not None and i >= len(chosen):
+                break
             if chosen is None:
                 tok = values[i] if i < len(values) else None
                 result.cells.append(_cell("B", row, col, tok, False, reason))
