@@ -1,0 +1,42 @@
+"""Building the whole farm: plan the sites, make the reports, lay every site out, write the manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from farm.cache import RenderCache
+from farm.manifest import build_manifest
+from farm.model import SiteContent, SitePlan
+from farm.plan import plan_farm
+from farm.reports import make_report
+from farm.sites import BUILDERS
+from farm.sites.common import BuildContext
+
+
+def build_farm(seed: int, base_urls: dict[str, str] | None, cache_dir: str | Path,
+               ports: list[int] | None = None) -> tuple[list[SitePlan], dict[str, SiteContent], dict]:
+    """Everything the farm serves, and the manifest of the truth.
+
+    `base_urls` maps site ids to `http://127.0.0.1:<port>`; when None, ports are `ports` in site order.
+    """
+    plans = plan_farm(seed)
+    if base_urls is None:
+        ports = ports or [8600 + i for i in range(len(plans))]
+        base_urls = {p.id: f"http://127.0.0.1:{port}" for p, port in zip(plans, ports)}
+    ctx = BuildContext(base_urls=base_urls, cache=RenderCache(cache_dir))
+    contents: dict[str, SiteContent] = {}
+    for plan in plans:
+        for item in plan.items:
+            if item.is_report:
+                item.report = make_report(item, plan.level)
+        contents[plan.id] = BUILDERS[plan.platform](plan, ctx)
+    manifest = build_manifest(seed, plans, contents, base_urls)
+    return plans, contents, manifest
+
+
+def site_infos(plans: list[SitePlan], contents: dict[str, SiteContent], base_urls: dict[str, str]) -> list[dict]:
+    return [{
+        "id": p.id, "name": p.name, "platform": p.platform, "base_url": base_urls[p.id],
+        "column_url": base_urls[p.id] + contents[p.id].column_path,
+        "division_code": p.division_code, "level": p.level,
+    } for p in plans]

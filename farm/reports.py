@@ -1,0 +1,133 @@
+"""Report content for the farm: a plan item becomes a `farm.synth` spec, a Document, and its renderings.
+
+This module is the only place that knows how the farm calls `farm.synth` and
+`farm.documents`; binary renderings go through the on-disk `RenderCache` because
+they cost about a second each (LibreOffice, rasterising).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from farm import synth
+from farm.cache import RenderCache
+from farm.model import Item
+from pipeline.blocks import Document
+
+# Bumped when the way reports are made changes, so cached renderings are not reused.
+CONTENT_VERSION = 1
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "pdf-scanned": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "wps": "application/kswps",
+    "xls": "application/vnd.ms-excel",
+}
+
+
+@dataclass
+class Report:
+    spec: synth.ReportSpec
+    doc: Document
+
+    @property
+    def format_version(self) -> dict[str, str]:
+        return {"A": self.spec.format_a, "B": self.spec.format_b, "C": "any"}
+
+    def cells(self) -> list[dict]:
+        """Every table value as the manifest states it: key, raw text as printed, and its number."""
+        out = []
+        for table, row, col in self.spec.keys():
+            raw = self.spec.value(table, row, col)
+            out.append({"table": table, "row": row, "col": col, "raw": raw, "value": _number(raw)})
+        return out
+
+
+def _number(raw: str) -> int | float | None:
+    text = raw.strip().replace("万元", "")
+    if not text:
+        return None
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return None
+    return int(d) if d == d.to_integral_value() and "." not in text else float(d)
+
+
+def make_report(item: Item, site_level: str) -> Report:
+    """The report an item stands for. Duplicates share the spec seed, so they get identical content."""
+    rng = random.Random(item.spec_seed)
+    year = item.year
+    fmt = "2021" if year >= 2021 else "2019"
+    # Real reports lag behind the format change: some 2021+ reports keep the 2019 application table.
+    format_b = "2019" if year >= 2021 and rng.random() < 0.12 else fmt
+    distinct = item.admin_level not in ("乡镇", "街道")
+    spec = synth.random_spec(rng, distinct=distinct, format_a=fmt, format_b=format_b, year=year,
+                             admin_level=item.admin_level, agency=item.agency)
+    spec.title = item.title.removesuffix("（更正）")
+    if item.variant:
+        spec = _corrected(spec, rng)
+        spec.title = item.title
+    return Report(spec, synth.build_document(spec))
+
+
+def _corrected(spec: synth.ReportSpec, rng: random.Random) -> synth.ReportSpec:
+    """The corrected version (更正): the same report with two Table A counts fixed.
+
+    Table A has no arithmetic rules tying cells together, so changing it keeps the report consistent.
+    """
+    fixed = copy.deepcopy(spec)
+    counts = [k for k in fixed.keys() if k[0] == "A" and re.fullmatch(r"\d+", fixed.value(*k) or "x")
+              and k[1] != "regulations"]
+    for key in rng.sample(counts, 2):
+        fixed.values[key] = str(int(fixed.values[key]) + rng.randint(1, 9))
+    fixed.prose = synth.seed_prose(fixed, random.Random(spec.year * 7 + 1))
+    return fixed
+
+
+# ---------------------------------------------------------------- HTML ---
+def inline_html(report: Report) -> str:
+    """The report as an article body fragment: paragraphs and <table>s with the real merges (no title)."""
+    from farm import documents
+
+    return documents.to_html(report.doc, chrome=False).decode("utf-8")
+
+
+# ---------------------------------------------------------------- binaries ---
+def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
+    """The report rendered as an attachment file, from the cache when it was made before.
+
+    DOC/WPS/PDF are LibreOffice conversions of the DOCX, and a scan is rasterised from the PDF, so
+    the intermediate renderings are cached too.
+    """
+    from farm import documents
+
+    content = report.doc.to_dict()
+
+    def cached(kind: str, make, **params) -> bytes:
+        return cache.get_or_make(cache.key("attachment", CONTENT_VERSION, kind, params, content), make)
+
+    def docx() -> bytes:
+        return cached("docx", lambda: documents.to_docx(report.doc))
+
+    def pdf() -> bytes:
+        return cached("pdf", lambda: documents.to_pdf(docx()))
+
+    if fmt == "docx":
+        return docx()
+    if fmt == "pdf":
+        return pdf()
+    if fmt in ("doc", "wps"):
+        return cached("doc", lambda: documents.to_doc(docx()))
+    if fmt == "xls":
+        return cached("xls", lambda: documents.to_xls(report.doc, with_prose=True), with_prose=True)
+    if fmt == "pdf-scanned":
+        scan = {"dpi": 150, "skew_degrees": 0.6, "noise": 6.0, "seed": report.spec.year}
+        return cached("pdf-scanned", lambda: documents.to_scanned_pdf(pdf(), **scan), **scan)
+    raise ValueError(f"unknown attachment format {fmt!r}")

@@ -1,0 +1,139 @@
+"""TRS WCM (拓尔思) static publishing, as on 袁州区, 长春, 汉阳 portals (portals.md §1).
+
+- Column: `/zfxxgk/zfxxgknb/` = `index.html`, then `index_1.html`, `index_2.html` …; the pager is
+  not in the HTML, only a `createPageHTML(count, current, "index", "html")` script call
+  (the function's definition is inline too, as TRS templates emit it).
+- Articles: `<column>/YYYYMM/tYYYYMMDD_<docid>.html` (publication date, not report year), linked
+  relatively (`./202401/t20240125_3378533.html`).
+- Attachments: `P0YYYYMMDD<digits>.<ext>` in the same `YYYYMM/` folder, linked `./P0….pdf`.
+"""
+
+from __future__ import annotations
+
+from farm.chrome import breadcrumb_html, esc
+from farm.model import Item, SiteContent, SitePlan
+from farm.sites.common import BuildContext, SiteBuilder, midday, newest, pages_of, stable_int
+
+COLUMN = "/zfxxgk/zfxxgknb/"
+PER_PAGE = 10
+
+CREATE_PAGE_JS = r"""
+function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
+    if(_nPageCount == null || _nPageCount<=1){ return; }
+    var nCurrIndex = _nCurrIndex || 0;
+    if(nCurrIndex == 0){ document.write("<span class=\"disabled\">首页</span>&nbsp;<span class=\"disabled\">上一页</span>&nbsp;"); }
+    else {
+        document.write("<a href=\""+_sPageName+"."+_sPageExt+"\">首页</a>&nbsp;");
+        if(nCurrIndex == 1) document.write("<a href=\""+_sPageName+"."+_sPageExt+"\">上一页</a>&nbsp;");
+        else document.write("<a href=\""+_sPageName+"_" + (nCurrIndex-1) + "."+_sPageExt+"\">上一页</a>&nbsp;");
+    }
+    if(nCurrIndex == (_nPageCount-1)){ document.write("<span class=\"disabled\">下一页</span>&nbsp;<span class=\"disabled\">尾页</span>"); }
+    else {
+        document.write("<a href=\""+_sPageName+"_" + (nCurrIndex+1) + "."+_sPageExt+"\">下一页</a>&nbsp;");
+        document.write("<a href=\""+_sPageName+"_" + (_nPageCount-1) + "."+_sPageExt+"\">尾页</a>");
+    }
+    document.write("&nbsp;共" + _nPageCount + "页");
+}
+"""
+
+
+class TrsSite(SiteBuilder):
+    nav = [("首页", "/"), ("政务动态", "/zwdt/"), ("政府信息公开", "/zfxxgk/"), ("政民互动", "/zmhd/"),
+           ("办事服务", "/bsfw/"), ("走进", "/zj/")]
+
+    def article_path(self, item: Item) -> str:
+        docid = stable_int(self.plan.id, item.key)
+        return f"{COLUMN}{item.published:%Y%m}/t{item.published:%Y%m%d}_{docid}.html"
+
+    def build(self) -> SiteContent:
+        plan = self.plan
+        self.nav = [(t + plan.short if t == "走进" else t, h) for t, h in self.nav]
+        self.content.column_path = COLUMN
+        for item in plan.items:
+            item.url = self.article_path(item)
+        for item in plan.items:
+            if item.kind != "dead_link":
+                self.build_article(item)
+        self.build_listing()
+        self.build_home()
+        self.robots(["/search/", "/protect/", "/wcm/"])
+        return self.finish()
+
+    def sidebar(self) -> str:
+        links = [("政府信息公开指南", "/zfxxgk/zfxxgkzn/"), ("政府信息公开制度", "/zfxxgk/zfxxgkzd/"),
+                 ("法定主动公开内容", "/zfxxgk/fdzdgknr/"), (plan_title := self.plan.column_title, COLUMN)]
+        cur = ' class="cur"'
+        lis = "".join(f'<li{cur if t == plan_title else ""}><a href="{h}">{esc(t)}</a></li>' for t, h in links)
+        return f'<div class="left-nav"><h3>政府信息公开</h3><ul>{lis}</ul></div>'
+
+    def build_listing(self) -> None:
+        pages = pages_of(self.plan.items, PER_PAGE)
+        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, COLUMN)])
+        for n, items in enumerate(pages):
+            rows = []
+            for it in items:
+                href = "./" + it.url[len(COLUMN):]
+                shown = it.title if len(it.title) <= 30 else it.title[:29] + "…"
+                rows.append(f'<li><a href="{esc(href)}" title="{esc(it.title)}" target="_blank">{esc(shown)}</a>'
+                            f"<span>{it.published:%Y-%m-%d}</span></li>")
+            body = f"""{crumbs}
+<div class="clearfix">{self.sidebar()}
+<div class="right-list"><div class="list-title"><h2>{esc(self.plan.column_title)}</h2></div>
+<ul class="list">
+{chr(10).join(rows)}
+</ul>
+<div class="page"><script type="text/javascript">{CREATE_PAGE_JS}</script>
+<script type="text/javascript">createPageHTML({len(pages)}, {n}, "index", "html");</script></div>
+</div></div>"""
+            text = self.page(self.plan.column_title, body, current="政府信息公开")
+            name = "index.html" if n == 0 else f"index_{n}.html"
+            self.add_page(COLUMN + name, text, last_modified=newest(items))
+            self.content.listing_paths.append(COLUMN + name)
+            if n == 0:
+                self.add_page(COLUMN, text, last_modified=newest(items))
+
+    def build_article(self, item: Item) -> None:
+        folder = item.url.rsplit("/", 1)[0] + "/"
+        links = []
+        for i, att in enumerate(item.attachments):
+            name = f"P0{item.published:%Y%m%d}{stable_int(item.key, i, digits=12)}.{att.title.rsplit('.', 1)[1]}"
+            att.url = folder + name
+            self.add_attachment(att.url, item, att)
+            links.append(f'<li><a href="./{name}" OLDSRC="/protect/{name}">{esc(att.title)}</a></li>')
+        att_html = f'<div class="fj"><p>附件：</p><ul>{"".join(links)}</ul></div>' if links else ""
+        body = self.item_body(item, att_html, lambda other: "../" + other.url[len(COLUMN):])
+        idx = self.plan.items.index(item)
+        neighbours = [it for it in self.plan.items[max(0, idx - 2):idx + 3] if it is not item and it.kind != "dead_link"][:3]
+        rel = "".join(f'<li><a href="../{it.url[len(COLUMN):]}">{esc(it.title)}</a></li>' for it in neighbours)
+        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, COLUMN),
+                                  ("正文", None)])
+        source = item.agency or self.plan.name
+        page_body = f"""{crumbs}
+<div class="article">
+<h1 class="title">{esc(item.title)}</h1>
+<div class="info"><span>发布时间：{item.published:%Y-%m-%d} 10:{int(item.key[-2:]) % 60:02d}</span>
+<span>来源：{esc(source)}</span><span>字号：[<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a>]</span></div>
+<div class="view TRS_UEDITOR trs_paper_default trs_web">
+{body}
+</div>
+<div class="share"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
+<div class="related"><h3>相关文章</h3><ul>{rel}</ul></div>
+</div>"""
+        self.add_page(item.url, self.page(item.title, page_body), encoding=item.encoding,
+                      last_modified=midday(item.published), delay=item.delay)
+
+    def build_home(self) -> None:
+        latest = "".join(f'<li><a href="{esc(it.url)}">{esc(it.title)}</a></li>' for it in self.plan.items[:5]
+                         if it.kind != "dead_link")
+        body = f"""<div class="banner"><img src="/images/banner.jpg" alt=""></div>
+<div class="box"><h3>政务动态</h3><ul><li><a href="/zwdt/">{esc(self.plan.short)}召开常务会议</a></li></ul></div>
+<div class="box"><h3><a href="/zfxxgk/">政府信息公开</a></h3><ul>
+<li><a href="/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li><li><a href="{COLUMN}">{esc(self.plan.column_title)}</a></li></ul>
+<ul class="latest">{latest}</ul></div>"""
+        self.add_page("/", self.page(self.plan.name, body, current="首页"))
+        gk = f'{breadcrumb_html([("首页", "/"), ("政府信息公开", None)])}{self.sidebar()}'
+        self.add_page("/zfxxgk/", self.page("政府信息公开", gk, current="政府信息公开"))
+
+
+def build(plan: SitePlan, ctx: BuildContext) -> SiteContent:
+    return TrsSite(plan, ctx).build()
