@@ -1,0 +1,229 @@
+"""HTML pages: the article body without the portal's chrome, tables with rowspan/colspan as spans.
+
+Charset: the bytes decide. A page that decodes strictly as UTF-8 is UTF-8 whatever its meta tag
+says; otherwise GB18030 (a superset of GBK and GB2312, which pages often declare wrongly), then
+charset-normalizer's guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from ..blocks import Document, Paragraph, Span, Table
+from .errors import ExtractionError
+from .limits import Limits
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+_CHROME_WORDS = re.compile(
+    r"(^|[-_ ])(nav|navbar|menu|header|head|top|topbar|top-bar|footer|foot|bottom|share|related|relate|xgwz|xglj|"
+    r"breadcrumb|crumb|position|location|weizhi|dqwz|sidebar|side|left|leftmenu|left-menu|right|banner|logo|search|"
+    r"login|print|copyright|links|friend|tools|toolbar|info|fenxiang|bshare|page-tool|skip)($|[-_ ])", re.I)
+_CONTENT_HINTS = ["TRS_Editor", "zoom", "UCAP-CONTENT", "article-content", "art_con", "pages_content", "content",
+                  "article", "view", "detail", "main-text", "ewb-article", "nr", "wzy_nr", "con"]
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "blockquote",
+               "pre", "center", "dd", "dt", "dl", "tr", "header", "footer", "address", "figure", "figcaption"}
+_DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "button", "select", "input", "svg", "object", "embed",
+              "nav", "link", "meta", "head", "template"]
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings) — the encoding is what the bytes are, not what the page claims."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8", warnings
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16", warnings
+    m = _META_CHARSET.search(data[:4096])
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        enc = best.encoding if best else "gb18030"
+        text = data.decode(enc, "replace")
+        warnings.append(f"undecodable bytes; decoded as {enc} with replacements")
+    family = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf8": "utf-8", "utf-8": "utf-8"}
+    if declared and family.get(declared, declared) != enc:
+        warnings.append(f"page declares charset {declared} but is {enc}")
+    return text, enc, warnings
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[ \t\r\f\v\u3000\xa0]+", " ", text.replace("\u200b", "")).strip()
+
+
+def _cell_text(cell: Tag) -> str:
+    lines = [_clean(line) for line in cell.get_text("\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _int_attr(tag: Tag, name: str, cap: int) -> int:
+    m = re.match(r"\s*(\d+)", str(tag.get(name) or "1"))
+    return max(1, min(int(m.group(1)), cap)) if m else 1
+
+
+def _rows(table: Tag) -> list[Tag]:
+    """The table's own rows (thead/tbody/tfoot included), not those of nested tables."""
+    rows = []
+    for child in table.find_all("tr"):
+        if child.find_parent("table") is table:
+            rows.append(child)
+    return rows
+
+
+def html_table(table: Tag, limits: Limits) -> Table:
+    rows = _rows(table)
+    occupied: set[tuple[int, int]] = set()
+    spans: list[Span] = []
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in occupied:
+                c += 1
+            rowspan = min(_int_attr(cell, "rowspan", 1000), len(rows) - r)
+            colspan = _int_attr(cell, "colspan", 1000)
+            if len(occupied) + rowspan * colspan > limits.max_table_cells:
+                raise ExtractionError(f"HTML table larger than {limits.max_table_cells} cells")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied.add((r + dr, c + dc))
+            spans.append(Span(r, c, rowspan, colspan, _cell_text(cell)))
+            c += colspan
+    return Table(spans)
+
+
+def _is_layout_table(table: Tag) -> bool:
+    return table.find("table") is not None
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in ("header", "footer", "aside"):
+        return True
+    attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    return bool(attrs) and bool(_CHROME_WORDS.search(attrs)) and not any(h.lower() == a.lower() for h in _CONTENT_HINTS
+                                                                          for a in attrs.split())
+
+
+def _text_len(tag: Tag) -> int:
+    return len(re.sub(r"\s+", "", tag.get_text()))
+
+
+def _link_len(tag: Tag) -> int:
+    return sum(_text_len(a) for a in tag.find_all("a"))
+
+
+def find_body(soup: BeautifulSoup) -> Tag:
+    """The element that holds the article: a known CMS container, else the densest text container."""
+    root = soup.body or soup
+    total = _text_len(root) or 1
+    for hint in _CONTENT_HINTS:
+        for tag in root.find_all(attrs={"id": hint}) + root.find_all(class_=hint):
+            if _text_len(tag) - _link_len(tag) >= 0.3 * total:
+                return tag
+    scores: dict[int, tuple[float, Tag]] = {}
+    for unit in root.find_all(["p", "table", "h1", "h2", "h3", "h4", "div", "span", "font", "td"]):
+        if unit.name in ("div", "span", "font", "td") and unit.find(["p", "div", "table", "td"]):
+            continue  # containers only count through their own text units
+        if unit.name != "table" and unit.find_parent("table") and not unit.find_parent("table").find("table"):
+            continue  # cells of a data table count through the table
+        n = _text_len(unit) - 2 * _link_len(unit)
+        if n <= 0:
+            continue
+        for weight, parent in ((1.0, unit.parent), (0.5, unit.parent.parent if unit.parent else None)):
+            if parent is not None and isinstance(parent, Tag):
+                old = scores.get(id(parent), (0.0, parent))
+                scores[id(parent)] = (old[0] + weight * n, parent)
+    if not scores:
+        return root
+    return max(scores.values(), key=lambda item: item[0])[1]
+
+
+class _Walker:
+    def __init__(self, limits: Limits):
+        self.blocks: list = []
+        self.buf: list[str] = []
+        self.limits = limits
+
+    def flush(self) -> None:
+        text = _clean("".join(self.buf))
+        self.buf = []
+        if text:
+            self.blocks.append(Paragraph(text))
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "table":
+                self.flush()
+                if _is_layout_table(child):
+                    for cell in child.find_all(["td", "th"]):
+                        if cell.find_parent("table") is child:
+                            self.walk(cell)
+                            self.flush()
+                else:
+                    table = html_table(child, self.limits)
+                    if table.spans:
+                        self.blocks.append(table)
+            elif name == "br":
+                self.flush()
+            elif name in _BLOCK_TAGS:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+
+def _title(soup: BeautifulSoup, body: Tag) -> str | None:
+    body_text = body.get_text()
+    for tag in soup.find_all(["h1", "h2", "h3"]) + soup.find_all(class_=re.compile("title", re.I)):
+        text = _clean(tag.get_text())
+        if 4 <= len(text) <= 80 and "报告" in text and text not in body_text:
+            return text
+    if soup.title and soup.title.string:
+        text = re.split(r"[_|－—-]", _clean(soup.title.string))[0].strip()
+        if "报告" in text and text not in body_text:
+            return text
+    return None
+
+
+def extract_html(data: bytes, limits: Limits, whole_page: bool = False) -> Document:
+    text, encoding, warnings = decode(data)
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except Exception as exc:  # lxml is forgiving; this is a safety net
+        raise ExtractionError(f"unparseable HTML: {exc}") from None
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    page_title = _title(soup, soup.new_tag("div"))
+    total = _text_len(soup)
+    for tag in list(soup.find_all(True)):
+        # Chrome is small: a "left"/"main" wrapper holding most of the page's text is the article's column.
+        if (not tag.decomposed and tag.name not in ("html", "body") and _is_chrome(tag)
+                and _text_len(tag) < 0.4 * total):
+            tag.decompose()
+    body = (soup.body or soup) if whole_page else find_body(soup)
+    walker = _Walker(limits)
+    title = page_title if page_title and page_title not in body.get_text() else None
+    if title:
+        walker.blocks.append(Paragraph(title))
+    walker.walk(body)
+    walker.flush()
+    if not walker.blocks:
+        raise ExtractionError("HTML page has no text")
+    return Document(walker.blocks, {"encoding": encoding, "warnings": warnings})

@@ -1,0 +1,81 @@
+"""`nianbao parse FILE` as a person runs it: JSON out, and clear errors with non-zero exits for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).parent / "data" / "seeds" / "001_d4ad013862f720be.txt"
+NIANBAO = [sys.executable, "-m", "nianbao"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*NIANBAO, "parse", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_text_report_prints_json():
+    out = run(str(SEED))
+    assert (out.returncode, json.loads(out.stdout)["agency"]) == (0, "平原城乡一体化示范区祝楼乡")
+
+
+def test_cells_can_be_left_out():
+    out = run(str(SEED), "--no-cells")
+    assert "cells" not in json.loads(out.stdout)
+
+
+def test_gbk_encoded_text_is_decoded(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    assert json.loads(run(str(path)).stdout)["year"] == 2024
+
+
+def test_empty_file_is_refused_with_a_reason(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    out = run(str(path))
+    assert (out.returncode, "empty file" in out.stderr, out.stdout) == (4, True, "")
+
+
+def test_binary_garbage_is_refused_without_a_traceback(tmp_path):
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(os.urandom(200_000))
+    out = run(str(path))
+    assert (out.returncode, "Traceback" in out.stderr, "not text" in out.stderr) == (4, False, True)
+
+
+def test_fifty_megabyte_file_is_refused(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:
+        fh.truncate(0)
+        block = ("一、总体情况\n" * 1000).encode("utf-8")
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(block)
+    out = run(str(path))
+    assert (out.returncode, "too large" in out.stderr) == (4, True)
+
+
+def test_page_that_is_not_a_report_exits_3(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("关于公布2024年政府信息公开工作年度报告的公告\n\n现将本单位2024年政府信息公开工作年度报告予以公布，欢迎查阅。\n",
+                    encoding="utf-8")
+    out = run(str(path))
+    assert (out.returncode, json.loads(out.stdout)["is_report"]) == (3, False)
+
+
+def test_explanation_of_a_report_is_not_a_report(tmp_path):
+    path = tmp_path / "jiedu.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text("图解：平原城乡一体化示范区祝楼乡2024年政府信息公开工作年度报告\n" + text[text.index("一、总体情况"):],
+                    encoding="utf-8")
+    out = run(str(path))
+    assert "解读" in json.loads(out.stdout)["not_report_reason"]
+
+
+def test_missing_file_is_a_usage_error():
+    out = run("/nonexistent/report.txt")
+    assert out.returncode == 2
