@@ -249,7 +249,12 @@ _PERIOD = re.compile(
 
 def rule_13(text: str, year: int | None) -> Check:
     n = norm(text)
-    m = _PERIOD.search(n)
+    # Anchor the (backtracking) period pattern at each "统计" rather than scanning the whole text.
+    m = None
+    start = n.find("统计")
+    while start != -1 and m is None:
+        m = _PERIOD.match(n, start)
+        start = n.find("统计", start + 2)
     if not m:
         broken = re.search(r"统计(?:期限|时限|时间|区间)[^。]{0,30}", n)
         if broken and re.search(r"\d{5,}月", broken.group(0)):

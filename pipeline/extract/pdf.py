@@ -1,0 +1,221 @@
+"""PDF: pdfplumber tables with spans rebuilt from the cell boxes, text outside the tables, page numbers.
+
+Characters are assigned to cells and to the text outside tables by their centre point, never by
+cropping (pdfplumber's crop clips boxes and pulls the heading under a table into its last row).
+A page whose text layer is (nearly) empty and that carries an image goes to OCR; blank pages are
+skipped. A table continued on the next page is stitched to the previous part when the column
+edges agree, and a vertically merged label cut by the page break is joined again.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+
+from ..blocks import Document, Paragraph, Span, Table
+from .errors import ExtractionError
+from .limits import Limits
+
+MIN_TEXT_CHARS = 20
+_PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—－–\s]*$")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．])")
+
+
+def open_pdf(data: bytes, limits: Limits):
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except Exception as exc:
+        text = f"{type(exc).__name__} {exc} {getattr(exc, '__cause__', '')!r}".lower()
+        if "password" in text or "encrypt" in text:
+            raise ExtractionError("password-protected PDF") from None
+        raise ExtractionError(f"corrupt or truncated PDF: {type(exc).__name__}: {exc}"[:300]) from None
+    if n_pages == 0:
+        pdf.close()
+        raise ExtractionError("PDF has no pages")
+    if n_pages > limits.max_pages:
+        pdf.close()
+        raise ExtractionError(f"PDF has {n_pages} pages (limit {limits.max_pages})")
+    return pdf
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        if out and out[-1].isascii() and out[-1].isalpha() and line[:1].isascii() and line[:1].isalpha():
+            out += " "
+        out += line
+    return out
+
+
+def _lines(chars: list[dict], tol: float = 3.0) -> list[str]:
+    """Characters grouped into lines by their vertical position, each line left to right."""
+    rows: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if rows and abs(rows[-1][0]["top"] - ch["top"]) <= tol:
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    result = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        text = ""
+        for prev, ch in zip([None] + row[:-1], row):
+            if prev is not None and ch["x0"] - prev["x1"] > 0.6 * max(ch.get("size", 10), 1):
+                text += " "
+            text += ch["text"]
+        if text.strip():
+            result.append(text.strip())
+    return result
+
+
+def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return int(np.argmin([abs(e - v) for e in edges]))
+
+
+def table_from_cells(cells: list[tuple], chars: list[dict], centres: np.ndarray) -> tuple[Table, list[float]]:
+    """Spans from cell rectangles: clustered x/y edges give the grid, each box its position and extent."""
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    spans = []
+    seen = set()
+    for x0, top, x1, bottom in cells:
+        col, row = _index(xs, x0), _index(ys, top)
+        colspan = max(1, _index(xs, x1) - col)
+        rowspan = max(1, _index(ys, bottom) - row)
+        if (row, col) in seen:
+            continue
+        seen.add((row, col))
+        if len(centres):
+            inside = ((centres[:, 0] >= x0) & (centres[:, 0] < x1) & (centres[:, 1] >= top) & (centres[:, 1] < bottom))
+            cell_chars = [chars[i] for i in np.nonzero(inside)[0]]
+        else:
+            cell_chars = []
+        spans.append(Span(row, col, rowspan, colspan, _join_lines(_lines(cell_chars))))
+    return Table(spans), xs
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[\d.,+\-\s]*", text))
+
+
+def stitch(prev: Table, nxt: Table) -> Table:
+    """Append `nxt` (the next page's first table) to `prev`, rejoining vertical merges cut by the page break."""
+    offset = prev.n_rows
+    last_row = {s.col: s for s in prev.spans if s.row + s.rowspan == offset}
+    spans = list(prev.spans)
+    for s in sorted(nxt.spans, key=lambda s: (s.row, s.col)):
+        above = last_row.get(s.col)
+        if (s.row == 0 and above is not None and above.colspan == s.colspan and (not s.text or not above.text)
+                and (max(above.rowspan, s.rowspan) > 1 or not _is_number(above.text + s.text))):
+            spans.remove(above)
+            merged = Span(above.row, above.col, above.rowspan + s.rowspan, above.colspan, above.text or s.text)
+            spans.append(merged)
+            continue
+        spans.append(Span(s.row + offset, s.col, s.rowspan, s.colspan, s.text))
+    return Table(spans, prev.page)
+
+
+def _paragraphs(lines: list[dict], page_no: int, left: float, right: float) -> list[tuple[float, Paragraph]]:
+    """Text lines joined into paragraphs: a new one at an indent, a heading, or after a short line."""
+    out: list[tuple[float, Paragraph]] = []
+    prev = None
+    for line in lines:
+        text = line["text"].strip()
+        if not text:
+            continue
+        size = max((c.get("size", 10) for c in line.get("chars", [])[:3]), default=10)
+        starts_new = (prev is None or line["x0"] > left + 1.2 * size or _HEADING.match(text)
+                      or prev["x1"] < right - 2.5 * size or line["top"] - prev["bottom"] > 1.2 * size)
+        if starts_new:
+            out.append((line["top"], Paragraph(text, page_no)))
+        else:
+            top, para = out[-1]
+            out[-1] = (top, Paragraph(_join_lines([para.text, text]), page_no))
+        prev = line
+    return out
+
+
+def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
+    """`ocr_page(pdf_bytes, page_index) -> list[block]` handles pages without a text layer."""
+    pdf = open_pdf(data, limits)
+    blocks: list = []
+    warnings: list[str] = []
+    ocr_pages: list[int] = []
+    last_table: tuple[Table, list[float]] | None = None  # the previous page's last table, if it ended the page
+    try:
+        for index, page in enumerate(pdf.pages):
+            page_no = index + 1
+            try:
+                chars = [c for c in page.chars if c["text"].strip()]
+            except Exception as exc:
+                raise ExtractionError(f"corrupt PDF page {page_no}: {exc}"[:300]) from None
+            if len(chars) < MIN_TEXT_CHARS:
+                if page.images:
+                    if ocr_page is None:
+                        raise ExtractionError("scanned PDF page and no OCR available")
+                    if len(ocr_pages) >= limits.max_ocr_pages:
+                        raise ExtractionError(f"more than {limits.max_ocr_pages} scanned pages to OCR")
+                    ocr_pages.append(page_no)
+                    blocks.extend(ocr_page(data, index))
+                    last_table = None
+                    continue
+                if not chars:
+                    continue  # blank page
+            centres = np.array([((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars])
+            found = page.find_tables()
+            items: list[tuple[float, object]] = []
+            in_table = np.zeros(len(chars), dtype=bool)
+            tables_here = []
+            for ft in found:
+                x0, top, x1, bottom = ft.bbox
+                inside = ((centres[:, 0] >= x0) & (centres[:, 0] <= x1) & (centres[:, 1] >= top) & (centres[:, 1] <= bottom))
+                in_table |= inside
+                table, xs = table_from_cells(ft.cells, chars, centres)
+                table.page = page_no
+                tables_here.append((top, table, xs))
+            outside_ids = {id(chars[i]) for i in np.nonzero(~in_table)[0]}
+            text_page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in outside_ids)
+            lines = [ln for ln in text_page.extract_text_lines(return_chars=True)
+                     if not (_PAGE_NUMBER.match(ln["text"]) and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
+            left = min((ln["x0"] for ln in lines), default=0)
+            right = max((ln["x1"] for ln in lines), default=page.width)
+            items.extend(_paragraphs(lines, page_no, left, right))
+            items.extend((top, (table, xs)) for top, table, xs in tables_here)
+            items.sort(key=lambda it: it[0])
+            for pos, (top, item) in enumerate(items):
+                if isinstance(item, Paragraph):
+                    blocks.append(item)
+                    last_table = None
+                    continue
+                table, xs = item
+                if pos == 0 and last_table is not None and len(xs) == len(last_table[1]) \
+                        and all(abs(a - b) < 3 for a, b in zip(xs, last_table[1])):
+                    stitched = stitch(blocks[-1], table)
+                    blocks[-1] = stitched
+                else:
+                    blocks.append(table)
+                last_table = (blocks[-1], xs)
+            if items and not isinstance(items[-1][1], tuple):
+                last_table = None
+        n_pages = len(pdf.pages)
+    finally:
+        pdf.close()
+    if not blocks:
+        raise ExtractionError(f"PDF has no text and no scanned pages ({n_pages} blank pages)")
+    meta = {"pages": n_pages, "warnings": warnings, "ocr": bool(ocr_pages)}
+    if ocr_pages:
+        meta["ocr_pages"] = ocr_pages
+    return Document(blocks, meta)
