@@ -49,8 +49,18 @@ def _clean_agency(text: str) -> str | None:
     return text or None
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "001234567890" + "0")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇二三年 → 2023年 (titles and dates are sometimes written in Chinese numerals)."""
+    return re.sub(r"[二][〇零○Ｏ一二三四五六七八九]{3}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def find_agency_and_year(title: str | None, text_head: str) -> tuple[str | None, int | None]:
     agency = year = None
+    title = _arabic_years(title) if title else title
+    text_head = _arabic_years(text_head)
     candidates = [title] if title else []
     # The opening paragraph often names the report in full (seed 003: "…蛟河市白石山镇2024年政府信息公开工作年度报告").
     candidates += re.findall(r"([^，。；、《》\s]{2,30}?\d{4}\s*年度?\s*(?:政府信息公开|政务公开).{0,4}(?:年度报告|年报))", text_head)
@@ -60,7 +70,9 @@ def find_agency_and_year(title: str | None, text_head: str) -> tuple[str | None,
         if not m:
             continue
         if agency is None:
-            agency = _clean_agency(re.sub(r"\d{4}年度?$", "", m.group(1)))
+            agency = _clean_agency(re.sub(r"^\d{4}年度?|\d{4}年度?$", "", m.group(1)))
+            if year is None and re.match(r"^\d{4}年", m.group(1)):
+                year = int(m.group(1)[:4])
         if year is None and m.group(2):
             year = int(m.group(2))
         if year is None:

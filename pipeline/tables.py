@@ -94,6 +94,7 @@ def strip_numbering(n: str) -> str:
 _B_START = re.compile(r"勾稽关系|申请人情况")
 _A_START = re.compile(r"第二十条|^信息内容$")
 _SECTION5 = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．].{0,20}(?:存在的?主要问题|问题及改进|主要问题和改进)")
+_SECTION2 = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．].{0,8}主动公开政府信息(?:的)?情况")
 _SECTION3 = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．].{0,8}收到和处理政府信息公开申请")
 
 
@@ -116,6 +117,8 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     if b_start is None and sec3 is not None:
         b_start = sec3
     a_start = first(_A_START, 0, b_start)
+    if a_start is None:  # no 第二十条/信息内容 header printed: start at the section heading
+        a_start = first(_SECTION2, 0, b_start)
     regions: dict[str, tuple[int, int]] = {}
     end5 = first(_SECTION5, b_start or a_start or 0)
     end = end5 if end5 is not None else n

@@ -1,0 +1,39 @@
+"""Title, agency, year and level as real titles print them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.meta import admin_level, find_agency_and_year
+
+
+@pytest.mark.parametrize(
+    "title,agency,year",
+    [
+        ("雷庄镇2024年度政府信息公开工作年度报告", "雷庄镇", 2024),
+        ("2023年东风镇政府信息公开工作年度报告", "东风镇", 2023),
+        ("东风镇二〇二三年度政府信息公开工作年度报告", "东风镇", 2023),
+        ("衡阳市衡东县杨林镇2023年政府信息公开年度报告", "衡阳市衡东县杨林镇", 2023),
+        ("Page 8 - 威海市文登区信访局2022年政府信息公开工作年度报告", "威海市文登区信访局", 2022),
+        ("撫遠市自然資源局2022年政府信息公開工作年度報告", "抚远市自然资源局", 2022),
+    ],
+)
+def test_agency_and_year_from_title(title, agency, year):
+    assert find_agency_and_year(title, "") == (agency, year)
+
+
+def test_year_from_the_opening_when_the_title_has_none():
+    head = "我镇编制了蛟河市白石山镇2024年政府信息公开工作年度报告（以下简称《年报》）。"
+    assert find_agency_and_year("白石山镇政府信息公开工作年度报告", head) == ("白石山镇", 2024)
+
+
+@pytest.mark.parametrize(
+    "agency,level",
+    [
+        ("雷庄镇", "乡镇"), ("祝楼乡", "乡镇"), ("孟津区城关镇人民政府", "乡镇"), ("佳荣里街道办事处", "街道"),
+        ("长春市退役军人事务局", "部门"), ("长春市人民政府办公厅", "部门"), ("九江市濂溪区人民政府", "县级"),
+        ("城口县人民政府", "县级"), ("长春市人民政府", "市级"), ("吉林省人民政府", "省级"), (None, "unknown"),
+    ],
+)
+def test_admin_level(agency, level):
+    assert admin_level(agency) == level
