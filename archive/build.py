@@ -74,8 +74,8 @@ def collect_documents(store: ArchiveStore) -> list[DocumentInfo]:
 
 
 def report_id(sha256: str) -> int:
-    """A stable id for the report read from a document: the first 60 bits of its sha256."""
-    return int(sha256[:15], 16)
+    """A stable id for the report read from a document: the first 52 bits of its sha256 (exact in JavaScript)."""
+    return int(sha256[:13], 16)
 
 
 def _overall_format(parsed: dict) -> tuple[str | None, dict]:
@@ -125,6 +125,7 @@ class Writer:
         self.conn = db.conn
         self.sources = dict(sources or {})
         self.candidates: list[_Candidate] = []
+        self.ids: set[int] = set()
         self.wide_cols = {t: [schema.wide_column(r, c) for r, c in schema.wide_keys(t)] for t in "ABC"}
         self.fetch_id = 0
         self.counts = {"documents": 0, "reports": 0, "failed": 0, "not_report": 0}
@@ -169,6 +170,9 @@ class Writer:
         parsed, meta = processed.parsed, processed.meta
         first = info.first
         rid = report_id(info.sha256)
+        while rid in self.ids:  # a 52-bit collision: next free id (documents come in sha256 order)
+            rid += 1
+        self.ids.add(rid)
         source = self.sources.get(first.source_id) or {}
         agency = parsed.get("agency")
         year = _int_value(parsed.get("year"))

@@ -1,0 +1,104 @@
+"""`nianbao build`, `nianbao export`, `nianbao serve`."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+
+EXPORT_TABLES = ["reports", "current_reports", "documents", "cells", "checks", "active_disclosure", "applications",
+                 "review_litigation", "sources", "source_status", "crawl_runs", "crawl_run_sources", "report_texts"]
+
+
+@click.command()
+@click.option("--archive-dir", required=True, type=click.Path(file_okay=False), help="The archive of originals.")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, exists=True),
+              help="Source registry CSV (default: ARCHIVE_DIR/sources.csv when present).")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def build(archive_dir, db_path, sources_file, quiet):
+    """Build the database from every stored original (no network). Same archive, same database."""
+    from archive.build import build as run_build
+
+    if not Path(archive_dir).is_dir():
+        raise click.ClickException(f"no archive at {archive_dir}")
+    counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet)
+    click.echo(f"{db_path}: {counts['documents']} documents, {counts['reports']} reports, "
+               f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
+
+
+def export_sql(table: str, year: int | None, province: str | None, level: str | None) -> tuple[str, list]:
+    if table not in EXPORT_TABLES:
+        raise click.BadParameter(f"unknown table {table!r}; one of: {', '.join(EXPORT_TABLES)}")
+    where, params = [], []
+    if year is not None:
+        where.append("year = ?")
+        params.append(year)
+    if province:
+        where.append("province = ?")
+        params.append(province)
+    if level:
+        where.append("admin_level = ?")
+        params.append(level)
+    sql = f"select * from [{table}]" + (" where " + " and ".join(where) if where else "")
+    order = {"reports": "id", "current_reports": "id", "documents": "sha256", "sources": "id",
+             "cells": "report_id, tbl, row, col", "checks": "report_id, rule"}.get(table, "rowid")
+    if table in ("source_status",):
+        order = "source_id"
+    elif table in ("active_disclosure", "applications", "review_litigation", "report_texts"):
+        order = "report_id"
+    elif table in ("crawl_runs",):
+        order = "run_id"
+    elif table in ("crawl_run_sources",):
+        order = "run_id, source_id"
+    return sql + f" order by {order}", params
+
+
+@click.command()
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--table", required=True, help="Table or view: " + ", ".join(EXPORT_TABLES))
+@click.option("--year", type=int)
+@click.option("--province", help="省 e.g. 江西省")
+@click.option("--level", help="admin level e.g. 乡镇, 县级")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="-", help="CSV file (default stdout).")
+def export(db_path, table, year, province, level, out):
+    """Write a table as CSV (UTF-8 with BOM for spreadsheets), filtered like the site's facets."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    sql, params = export_sql(table, year, province, level)
+    columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+    for col, value in (("year", year), ("province", province), ("admin_level", level)):
+        if value is not None and col not in columns:
+            raise click.BadParameter(f"{table} has no column {col}")
+    cur = conn.execute(sql, params)
+    fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(fh)
+        writer.writerow([d[0] for d in cur.description])
+        n = 0
+        for row in cur:
+            writer.writerow(row)
+            n += 1
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    click.echo(f"{n} rows", err=True)
+
+
+@click.command()
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--archive-dir", type=click.Path(file_okay=False), help="Serve archived originals from here.")
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(db_path, archive_dir, port, host):
+    """Serve the database read-only with Datasette, our metadata and plugin."""
+    import uvicorn
+
+    from archive.site import make_datasette
+
+    ds = make_datasette(db_path, archive_dir)
+    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -1,0 +1,149 @@
+"""Datasette plugin of the archive: Chinese search, report pages, archived originals, charts.
+
+Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.toml) and by
+`archive.site.make_datasette()` for `nianbao serve` and the tests.
+
+* ``escape_fts`` is replaced (``trylast`` so it wins over Datasette's own registration) by the
+  bigram rewrite of `archive.fts`; ``cjk_fts_query(q)`` and ``cjk_snippet(text, q)`` serve the
+  ranked canned search query.
+* ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
+* ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
+* ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from archive import charts, fts, report_view
+
+TEMPLATES = Path(__file__).with_name("templates")
+DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else is octet-stream
+    "pdf": ("application/pdf", "pdf"),
+    "pdf-scanned": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "doc": ("application/msword", "doc"),
+    "wps": ("application/vnd.ms-works", "wps"),
+    "rtf": ("application/rtf", "rtf"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
+    "xls": ("application/vnd.ms-excel", "xls"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "text": ("text/plain; charset=utf-8", "txt"),
+    "image": ("application/octet-stream", "bin"),
+}
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    conn.create_function("escape_fts", 1, fts.fts_query, deterministic=True)
+    conn.create_function("cjk_fts_query", 1, fts.fts_query, deterministic=True)
+    conn.create_function("cjk_snippet", 2, lambda text, q: fts.snippet(text or "", q or ""), deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
+
+
+def _db_name(datasette):
+    config = datasette.plugin_config("nianbao") or {}
+    if config.get("database"):
+        return config["database"]
+    names = [n for n in datasette.databases if n != "_internal"]
+    return names[0]
+
+
+def _archive_dir(datasette):
+    return (datasette.plugin_config("nianbao") or {}).get("archive_dir")
+
+
+async def report_page(datasette, request):
+    rid = int(request.url_vars["id"])
+    db_name = _db_name(datasette)
+    db = datasette.get_database(db_name)
+    context = await report_view.load(db, rid)
+    if context is None:
+        raise NotFound(f"no report {rid}")
+    context.update(database=db_name, has_archive=bool(_archive_dir(datasette)))
+    return Response.html(await datasette.render_template("nianbao_report.html", context, request=request))
+
+
+async def original_file(datasette, request):
+    sha = request.url_vars["sha256"]
+    db = datasette.get_database(_db_name(datasette))
+    row = (await db.execute("select sniffed_type from documents where sha256 = ?", [sha])).first()
+    archive_dir = _archive_dir(datasette)
+    if row is None or not archive_dir:
+        raise NotFound("no such archived original")
+    from archive.store import ArchiveStore
+
+    path = ArchiveStore(archive_dir).object_path(sha)  # validates the digest: no path can escape
+    if not path.is_file():
+        raise NotFound("original missing from the archive")
+    content_type, ext = DOWNLOAD_TYPES.get(row["sniffed_type"] or "", ("application/octet-stream", "bin"))
+    headers = {
+        "Content-Disposition": f'attachment; filename="{sha}.{ext}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "public, max-age=31536000, immutable",
+    }
+    return Response(path.read_bytes(), status=200, headers=headers, content_type=content_type)
+
+
+async def charts_page(datasette, request):
+    db_name = _db_name(datasette)
+    db = datasette.get_database(db_name)
+    context = await charts.load(db)
+    context["database"] = db_name
+    return Response.html(await datasette.render_template("nianbao_charts.html", context, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/report/(?P<id>\d{1,19})$", report_page),
+        (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
+        (r"^/-/charts$", charts_page),
+    ]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    from markupsafe import Markup
+
+    if table in ("reports", "current_reports") and column == "title" and value and "id" in row.keys():
+        return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
+    if column == "report_id" and isinstance(value, int) and table not in ("report_texts",):
+        return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(value))}">{value}</a>')
+    if column in ("document_sha256",) and isinstance(value, str) and len(value) == 64:
+        return Markup(f'<a href="{datasette.urls.path("/-/original/" + value)}" title="{value}">'
+                      f'{value[:12]}…</a>')
+    return None
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    return [{"href": datasette.urls.path("/-/charts"), "label": "图表 Charts"}]
+
+
+@hookimpl
+def extra_template_vars(datasette):
+    return {"nianbao_charts_url": datasette.urls.path("/-/charts")}
+
+
+def metadata_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "datasette_metadata.json"
+
+
+def load_metadata(archive_dir: str | None = None) -> dict:
+    data = json.loads(metadata_path().read_text(encoding="utf-8"))
+    if archive_dir:
+        data.setdefault("plugins", {}).setdefault("nianbao", {})["archive_dir"] = str(archive_dir)
+    return data

@@ -1,0 +1,87 @@
+"""The data of one report page: the three tables laid out like the official format."""
+
+from __future__ import annotations
+
+from pipeline import schema as fmt
+
+SECTION_ORDER = ["overview", "active_disclosure", "applications", "review_litigation", "problems", "other"]
+
+
+def _cell(cells: dict, table: str, row: str, col: str) -> dict:
+    c = cells.get((table, row, col))
+    if c is None:
+        return {"text": "", "cls": "missing", "title": "未读到 not read"}
+    raw = c["raw"] if c["raw"] is not None else ""
+    cls = (c["semantic"] or "").lower()
+    if c["certain"] == 0:
+        cls += " uncertain"
+    title = f"{c['semantic'] or ''}; value={c['value']}" + (f"; {c['note']}" if c["note"] else "")
+    return {"text": raw, "cls": cls, "title": title}
+
+
+def table_a(cells: dict, version: str | None) -> dict:
+    layout = fmt.A_LAYOUT.get(version or "2021") or fmt.A_LAYOUT["2021"]
+    groups = []  # consecutive rows with the same columns share a header, as printed
+    for row, cols in layout.items():
+        if groups and groups[-1]["cols"] == cols:
+            groups[-1]["rows"].append(row)
+        else:
+            groups.append({"cols": cols, "rows": [row]})
+    return {
+        "groups": [
+            {"headers": [fmt.A_COL_LABELS.get(c, c) for c in g["cols"]],
+             "rows": [{"label": fmt.A_ROW_LABELS.get(r, r), "cells": [_cell(cells, "A", r, c) for c in g["cols"]]}
+                      for r in g["rows"]]}
+            for g in groups
+        ],
+        "width": max(len(g["cols"]) for g in groups),
+    }
+
+
+def table_b(cells: dict, version: str | None) -> dict:
+    rows = fmt.B_ROWS.get(version or "2021") or fmt.B_ROWS["2021"]
+    return {
+        "cols": [fmt.B_COL_LABELS[c] for c in fmt.B_COLS],
+        "rows": [{"label": fmt.B_ROW_LABELS.get(r, r), "cells": [_cell(cells, "B", r, c) for c in fmt.B_COLS]}
+                 for r in rows],
+    }
+
+
+def table_c(cells: dict) -> dict:
+    return {
+        "groups": [fmt.C_ROW_LABELS[r] for r in fmt.C_ROWS],
+        "cols": [fmt.C_COL_LABELS[c] for c in fmt.C_COLS],
+        "cells": [_cell(cells, "C", r, c) for r in fmt.C_ROWS for c in fmt.C_COLS],
+    }
+
+
+async def load(db, rid: int) -> dict | None:
+    report = (await db.execute("select * from reports where id = ?", [rid])).first()
+    if report is None:
+        return None
+    report = dict(report)
+    cells = {(c["tbl"], c["row"], c["col"]): dict(c)
+             for c in (await db.execute("select * from cells where report_id = ?", [rid])).rows}
+    checks = [dict(c) for c in (await db.execute(
+        "select * from checks where report_id = ? order by cast(rule as integer), rule", [rid])).rows]
+    texts = (await db.execute("select * from report_texts where report_id = ?", [rid])).first()
+    texts = dict(texts) if texts else {}
+    document = (await db.execute("select * from documents where sha256 = ?", [report["document_sha256"]])).first()
+    versions = [dict(v) for v in (await db.execute(
+        "select id, title, status, published, url, role from reports where agency = ? and year = ? and id != ? "
+        "order by is_current desc, published desc", [report["agency"], report["year"], rid])).rows] \
+        if report["agency"] and report["year"] else []
+    sections = [{"key": k, "label": fmt.SECTION_LABELS[k], "text": texts.get(k)} for k in SECTION_ORDER
+                if texts.get(k)]
+    return {
+        "report": report,
+        "document": dict(document) if document else None,
+        "table_a": table_a(cells, report["format_a"]),
+        "table_b": table_b(cells, report["format_b"]),
+        "table_c": table_c(cells),
+        "has_cells": bool(cells),
+        "checks": checks,
+        "sections": sections,
+        "full_text": texts.get("text") or "",
+        "versions": versions,
+    }

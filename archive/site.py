@@ -1,0 +1,46 @@
+"""The Datasette instance that publishes a database: read-only, with our metadata and plugin."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from archive import datasette_plugin
+
+SETTINGS = {
+    "default_page_size": 50,
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # suggestions re-scan big tables on every page
+    "allow_csv_stream": True,
+    "max_csv_mb": 0,
+}
+
+
+def register_plugin() -> None:
+    if not pm.is_registered(datasette_plugin) and "nianbao" not in {pm.get_name(p) for p in pm.get_plugins()}:
+        pm.register(datasette_plugin, name="nianbao")
+
+
+def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None) -> dict:
+    meta = copy.deepcopy(datasette_plugin.load_metadata(archive_dir))
+    name = Path(db_path).stem
+    dbs = meta.get("databases", {})
+    if "nianbao" in dbs and name != "nianbao":
+        dbs[name] = dbs.pop("nianbao")
+    meta.setdefault("plugins", {}).setdefault("nianbao", {})["database"] = name
+    return meta
+
+
+def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None, **kwargs) -> Datasette:
+    """Datasette over `db_path`, immutable (opened read-only, counts cached)."""
+    register_plugin()
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata_for(db_path, archive_dir),
+        settings=dict(SETTINGS, **kwargs.pop("settings", {})),
+        **kwargs,
+    )

@@ -1,0 +1,121 @@
+"""`nianbao build`: the database built from a generated archive (real parser, test extraction envelope)."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from archive import regions
+from archive.build import build
+from archive.cli import export
+from archive.testing import envelope_processor, make_archive
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("arch")
+    truth = make_archive(root / "archive")
+    db = root / "nianbao.db"
+    counts = build(root / "archive", db, processor=envelope_processor, progress=False)
+    return root, db, truth, counts
+
+
+def q(db, sql, *params):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_counts_and_failures_recorded(built):
+    _, db, truth, counts = built
+    assert counts == {"documents": 63, "reports": 61, "failed": 1, "not_report": 1}
+    (status, error), = q(db, "select extraction_status, extraction_error from documents where sha256 = ?",
+                         truth["failed"][0])
+    assert status == "failed" and "not a readable document" in error
+    assert q(db, "select is_report, not_report_reason from documents where sha256 = ?", truth["not_report"][0]) == [
+        (0, "a notice about a report")]
+
+
+def test_same_archive_same_database(built, tmp_path):
+    root, db, _, _ = built
+    again = tmp_path / "again.db"
+    build(root / "archive", again, processor=envelope_processor, progress=False)
+    a, b = sqlite3.connect(db), sqlite3.connect(again)
+    assert list(a.iterdump()) == list(b.iterdump())
+
+
+def test_article_and_attachment_counted_once(built):
+    _, db, truth, _ = built
+    for dup in truth["duplicates"]:
+        (agency, year), = q(db, "select agency, year from reports where document_sha256 = ?", dup["of"])
+        rows = q(db, "select status, is_current from reports where agency = ? and year = ?", agency, year)
+        assert sum(r[1] for r in rows) == 1 and len(rows) >= 2
+        assert {r[0] for r in rows} <= {"current", "duplicate", "superseded"}
+    # one current report per agency and year
+    assert q(db, "select agency, year, count(*) from reports where is_current = 1 group by 1, 2 having count(*) > 1") \
+        == []
+    (current,), = q(db, "select count(*) from current_reports")
+    (superseded,), = q(db, "select count(*) from reports where superseded_by is not null")
+    assert current + superseded == 61
+
+
+def test_regions_from_division_code_and_agency(built):
+    _, db, _, _ = built
+    rows = dict((a, (p, c, k, code)) for a, p, c, k, code in q(
+        db, "select agency, province, city, county, division_code from reports where agency is not null"))
+    assert rows["洛南县人民政府"] == ("陕西省", "商洛市", "洛南县", "611021")
+    assert rows["商洛市教育局"] == ("陕西省", "商洛市", None, "611000")
+    assert rows["袁州区教育体育局"] == ("江西省", "宜春市", "袁州区", "360902")
+    assert regions.by_code("330782").county == "义乌市"
+
+
+def test_cells_trace_to_document_and_wide_tables_agree(built):
+    _, db, truth, _ = built
+    sha = truth["reports"][0]["sha256"]
+    (rid,), = q(db, "select id from reports where document_sha256 = ?", sha)
+    cells = q(db, "select tbl, count(*) from cells where report_id = ? group by tbl", rid)
+    assert dict(cells)["B"] in (161, 175)
+    (value, loc, doc_sha), = q(db, "select value, location, document_sha256 from cell_provenance "
+                                   "where report_id = ? and tbl = 'B' and row = 'new_received' and col = 'total'", rid)
+    assert doc_sha == sha and '"block"' in loc
+    assert q(db, "select new_received__total from applications where report_id = ?", rid) == [(value,)]
+    # every stored number of table B reappears in the wide table
+    mismatches = q(db, """select count(*) from cells c join applications a on a.report_id = c.report_id
+                          where c.tbl = 'B' and c.row = 'total_processed' and c.col = 'total'
+                          and c.value is not a.total_processed__total""")
+    assert mismatches == [(0,)]
+
+
+def test_checks_and_runs(built):
+    _, db, _, _ = built
+    assert q(db, "select count(distinct status) from checks")[0][0] >= 1
+    assert q(db, "select source_id, status, error from crawl_run_sources where ok = 0") == [
+        ("vsb-shangluo", "failed", "column page returned HTTP 500")]
+    assert q(db, "select source_id, last_status from source_status order by 1")[2] == ("vsb-shangluo", "failed")
+
+
+def test_fts_readable_with_plain_sqlite(built):
+    _, db, _, _ = built
+    (n,), = q(db, "select count(*) from reports_fts where reports_fts match '\"复议\"'")
+    assert n > 0
+    (fks,), = q(db, "select count(*) from pragma_foreign_key_list('cells')")
+    assert fks == 1
+
+
+def test_export_filters_like_facets(built, tmp_path):
+    _, db, _, _ = built
+    out = tmp_path / "apps.csv"
+    result = CliRunner().invoke(export, ["--db", str(db), "--table", "applications", "--year", "2023",
+                                         "--province", "浙江省", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
+    want = q(db, "select count(*) from applications where year = 2023 and province = '浙江省'")[0][0]
+    assert len(rows) == want > 0
+    assert all(r["year"] == "2023" and r["province"] == "浙江省" for r in rows)
+    bad = CliRunner().invoke(export, ["--db", str(db), "--table", "nope"])
+    assert bad.exit_code != 0
