@@ -5,8 +5,12 @@
 
 from __future__ import annotations
 
-from farm.sites import trs
+from farm.sites import generic, gkmlpt, hanweb, trs, vsb
 
 BUILDERS = {
     "trs": trs.build,
+    "hanweb": hanweb.build,
+    "gkmlpt": gkmlpt.build,
+    "vsb": vsb.build,
+    "generic": generic.build,
 }

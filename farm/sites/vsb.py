@@ -23,7 +23,7 @@ class VsbSite(SiteBuilder):
         super().__init__(plan, ctx)
         self.col = stable_int(plan.id, "col", digits=4)
         self.owner = stable_int(plan.id, "owner", digits=10)
-        self.nav = [("网站首页", "/index.htm"), ("商洛要闻", "/zwdt/slyw.htm"), ("政务公开", "/zwgk.htm"),
+        self.nav = [("网站首页", "/index.htm"), (plan.short[:2] + "要闻", "/zwdt/yw.htm"), ("政务公开", "/zwgk.htm"),
                     ("政府信息公开年报", LIST + ".htm"), ("政务服务", "/zwfw.htm"), ("互动交流", "/hdjl.htm")]
 
     def build(self) -> SiteContent:
@@ -34,9 +34,8 @@ class VsbSite(SiteBuilder):
             if item.kind != "dead_link":
                 self.build_article(item)
         self.build_lists()
-        home = self.page(self.plan.name, f'<div class="box"><h3>政务公开</h3><ul><li><a href="zfxxgknb.htm">'
-                                         f'{esc(self.plan.column_title)}</a></li></ul></div>'.replace('href="zfxxgknb.htm"', f'href="{LIST[1:]}.htm"'),
-                         current="网站首页")
+        home = self.page(self.plan.name, f'<div class="box"><h3>政务公开</h3><ul><li><a href="{LIST[1:]}.htm">'
+                                         f'{esc(self.plan.column_title)}</a></li></ul></div>', current="网站首页")
         self.add_page("/index.htm", home)
         self.add_page("/", home)
         self.robots(["/system/resource/", "/_sitegray/", "/_visitcountdisplay"])
@@ -113,7 +112,6 @@ class VsbSite(SiteBuilder):
 <div id="vsb_content"><div class="v_news_content">
 {body}
 </div></div>
-{att_html and ""}
 </form>"""
         self.add_page(item.url, self.page(item.title, page_body), encoding=item.encoding,
                       last_modified=midday(item.published), delay=item.delay)
