@@ -1,0 +1,236 @@
+"""The published site: real Datasette in-process and over HTTP, on a database built from a generated archive."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archive import fts
+from archive.build import build
+from archive.site import make_datasette
+from archive.testing import envelope_processor, make_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    make_archive(root / "archive")
+    db = root / "nianbao.db"
+    build(root / "archive", db, processor=envelope_processor, progress=False)
+    return root, db
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def truth(db, query, table="reports"):
+    """Reports whose title or text contains every term: a plain substring search."""
+    conn = sqlite3.connect(db)
+    rows = conn.execute(f"select r.id, r.title, t.text from [{table}] r join report_texts t on t.report_id = r.id")
+    return {rid for rid, title, text in rows if fts.matches(query, title or "") or all(
+        t in fts.normalize(title or "") or t in fts.normalize(text or "") for t in fts.query_terms(query))
+            and fts.query_terms(query)}
+
+
+async def search_ids(ds, query, table="reports"):
+    params = {"_search": query, "_shape": "objects", "_size": "max"}
+    if table == "reports":
+        params["_col"] = "title"
+    ids, url = set(), f"/nianbao/{table}.json?" + urllib.parse.urlencode(params)
+    while url:
+        r = await ds.client.get(url)
+        assert r.status_code == 200, (query, r.text[:300])
+        data = r.json()
+        ids |= {row["id"] for row in data["rows"]}
+        url = data.get("next_url")
+        if url:
+            url = url.replace("http://localhost", "")
+    return ids
+
+
+QUERIES = ["复议", "公开", "诉", "2023年", "行政复议", "复议 公开", "年度报告", "议", "不予处理", "2022年 复议", "测试1号",
+           '"', "NEAR(", "NEAR(复议", "AND", "复议 AND 公开", "'; drop table reports; --", "*", "(", "：", "abc"]
+
+
+def test_search_box_finds_exactly_the_reports_containing_the_query(site):
+    _, db = site
+    ds = make_datasette(db)
+
+    async def go():
+        seen_partial = 0
+        for q in QUERIES:
+            got = await search_ids(ds, q)
+            want = truth(db, q)
+            assert got == want, q
+            seen_partial += 0 < len(want) < 61
+        assert seen_partial >= 5  # the corpus discriminates: hits are neither none nor all
+        for q in ("复议", "诉", "2023年"):
+            assert await search_ids(ds, q, "current_reports") == truth(db, q, "current_reports")
+
+    run(go())
+
+
+def test_key_queries_have_the_expected_shape(site):
+    _, db = site
+    ds = make_datasette(db)
+
+    async def go():
+        conn = sqlite3.connect(db)
+        formal = {r[0] for r in conn.execute("select id from reports where agency not like '测试%'")}
+        assert len(formal) == 21
+        for q in ("公开", "复议", "诉"):  # every full report has these words in its title or tables
+            hits = await search_ids(ds, q)
+            assert formal <= hits and len(hits) < 61, q
+        year_2023 = {r[0] for r in conn.execute("select id from reports where year = 2023 and agency not like '测试%'")}
+        assert year_2023 and year_2023 <= await search_ids(ds, "2023年")
+        assert await search_ids(ds, "诉") >= await search_ids(ds, "诉讼")
+
+    run(go())
+
+
+def test_ranked_canned_search_with_snippet(site):
+    _, db = site
+    ds = make_datasette(db)
+
+    async def go():
+        r = await ds.client.get("/nianbao/search.json?" + urllib.parse.urlencode({"q": "复议", "_shape": "array"}))
+        assert r.status_code == 200
+        rows = r.json()
+        assert {row["id"] for row in rows} == truth(db, "复议")
+        assert all("【复议】" in row["snippet"] or "复议" in row["title"] for row in rows)
+        r = await ds.client.get("/nianbao/search?" + urllib.parse.urlencode({"q": 'NEAR("'}))
+        assert r.status_code == 200
+
+    run(go())
+
+
+def test_facets_and_csv(site):
+    _, db = site
+    ds = make_datasette(db)
+    conn = sqlite3.connect(db)
+
+    async def go():
+        r = await ds.client.get("/nianbao/reports.json?_size=0")
+        facets = r.json()["facet_results"]
+        assert set(facets) >= {"province", "year", "admin_level", "format_version", "checks_failed"}
+        counts = {f["value"]: f["count"] for f in facets["province"]["results"]}
+        assert counts == dict(conn.execute("select province, count(*) from reports where province is not null "
+                                           "group by province").fetchall())
+        r = await ds.client.get("/nianbao/reports.csv?" + urllib.parse.urlencode(
+            {"province": "浙江省", "year": "2023", "_stream": "on", "_size": "max"}))
+        assert r.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        want = conn.execute("select id from reports where province = '浙江省' and year = 2023").fetchall()
+        assert sorted(int(x["id"]) for x in rows) == sorted(w[0] for w in want) and rows
+        r = await ds.client.get("/nianbao/cells.csv?_stream=on")
+        assert len(list(csv.reader(io.StringIO(r.text)))) - 1 == conn.execute("select count(*) from cells").fetchone()[0]
+        for table in ("applications", "active_disclosure", "review_litigation", "checks", "documents",
+                      "current_reports", "source_status", "crawl_runs"):
+            r = await ds.client.get(f"/nianbao/{table}.csv?_stream=on")
+            assert r.status_code == 200, table
+
+    run(go())
+
+
+def test_report_page_original_and_charts(site):
+    root, db = site
+    ds = make_datasette(db, root / "archive")
+    conn = sqlite3.connect(db)
+    rid, sha = conn.execute("select id, document_sha256 from reports where format_b = '2021' and is_current = 1 "
+                            "order by id limit 1").fetchone()
+    raw = conn.execute("select raw from cells where report_id = ? and tbl = 'B' and row = 'new_received' "
+                       "and col = 'total'", (rid,)).fetchone()[0]
+
+    async def go():
+        r = await ds.client.get(f"/-/report/{rid}")
+        assert r.status_code == 200
+        for marker in ("nb-table-a", "nb-table-b", "nb-table-c", "（七）总计", "结转下年度继续办理", "行政复议",
+                       "未经复议直接起诉", f">{raw}<", "nb-checks", "一、总体情况"):
+            assert marker in r.text, marker
+        r = await ds.client.get(f"/-/original/{sha}")
+        assert r.status_code == 200
+        assert r.headers["content-disposition"].startswith("attachment;")
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.content == (root / "archive" / "objects" / sha[:2] / sha[2:4] / sha).read_bytes()
+        for bad in ("/-/original/" + "0" * 64, "/-/original/..%2f..%2fetc%2fpasswd", "/-/original/" + sha.upper(),
+                    "/-/report/999999999999"):
+            assert (await ds.client.get(bad, follow_redirects=True)).status_code == 404, bad
+        r = await ds.client.get("/-/charts")
+        assert r.status_code == 200 and r.text.count('<svg role="img"') == 3 and "<rect" in r.text
+        for name in ("applications_by_province_year", "inconsistent_reports", "broken_sources", "failed_documents"):
+            r = await ds.client.get(f"/nianbao/{name}.json?_shape=array")
+            assert r.status_code == 200, name
+        r = await ds.client.get("/nianbao/broken_sources.json?_shape=array")
+        assert "vsb-shangluo" in {row["source_id"] for row in r.json()}
+        r = await ds.client.get("/nianbao/agency_series.json?_shape=array&agency=" + urllib.parse.quote("湛郎乡"))
+        assert [row["year"] for row in r.json()] == sorted(row["year"] for row in r.json()) and r.json()
+
+    run(go())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    root, db = site
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", "from nianbao.cli import main; main()", "serve", "--db", str(db), "--archive-dir",
+                             str(root / "archive"), "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode())
+            time.sleep(0.3)
+    yield base, root, db
+    proc.terminate()
+    proc.wait(10)
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=20) as resp:
+        return resp.status, resp.read().decode("utf-8")
+
+
+def test_over_http(server):
+    base, _, db = server
+    for q in ("复议", "公开", "诉", "2023年"):
+        status, body = get(f"{base}/nianbao/reports.json?" + urllib.parse.urlencode(
+            {"_search": q, "_shape": "array", "_size": "max", "_col": "title"}))
+        assert status == 200
+        assert {row["id"] for row in json.loads(body)} == truth(db, q), q
+    status, body = get(f"{base}/nianbao/reports.csv?_stream=on&_size=max")
+    assert status == 200 and len(list(csv.reader(io.StringIO(body)))) == 62
+    status, body = get(f"{base}/nianbao/reports?_search=" + urllib.parse.quote("复议"))
+    assert status == 200 and "/-/report/" in body
+    # read-only: writes are refused
+    req = urllib.request.Request(f"{base}/nianbao/-/query", data=b"sql=delete+from+reports", method="POST")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(req, timeout=10)
+    status, body = get(f"{base}/nianbao.json?sql=" + urllib.parse.quote("select count(*) as n from reports"))
+    assert json.loads(body)["rows"] == [[61]]
