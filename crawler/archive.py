@@ -1,0 +1,138 @@
+"""Writing originals into the archive (``archive.store.ArchiveStore``) and knowing what it already holds.
+
+``ArchiveIndex`` reads ``fetches.jsonl`` once per crawl and answers: is this URL known (so a second crawl does
+not download it again)? which attachments of a known article are still missing (a crawl killed between an
+article and its attachments)? ``ArchivePipeline`` stores each ``FetchedDocument`` item: the bytes once
+(content-addressed), one ``FetchRecord`` per (url, sha256) — fetching the same bytes at the same URL again
+appends nothing, and a changed document at a known URL is a new version beside the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from archive.store import ArchiveStore, FetchRecord
+from crawler.platforms.base import canonical_url
+from crawler.runs import RunTally
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+_CRAWLER_ATTR = "_nianbao_archive_index"
+
+
+@dataclass
+class FetchedDocument:
+    """A document as fetched, on its way to the archive (the spider's item)."""
+
+    body: bytes
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    headers: dict
+    source_id: str
+    role: str  # article | attachment
+    parent_url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class ArchiveIndex:
+    """What the archive holds, by canonical URL, kept current as the crawl writes."""
+
+    def __init__(self, store: ArchiveStore):
+        self.store = store
+        self.by_url: dict[str, set[str]] = {}  # canonical url -> shas recorded for it
+        self.latest: dict[str, FetchRecord] = {}  # canonical url -> last record
+        self.articles: dict[str, FetchRecord] = {}  # canonical article url -> last article record
+        for rec in store.fetches():
+            self._add(rec)
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> ArchiveIndex:
+        """One index per crawl, shared by the spider, the middlewares and the pipeline."""
+        index = getattr(crawler, _CRAWLER_ATTR, None)
+        if index is None:
+            directory = crawler.settings.get("ARCHIVE_DIR")
+            if not directory:
+                raise ValueError("ARCHIVE_DIR is not set (nianbao crawl --archive-dir DIR, or -s ARCHIVE_DIR=DIR)")
+            index = cls(ArchiveStore(directory))
+            setattr(crawler, _CRAWLER_ATTR, index)
+        return index
+
+    def _add(self, rec: FetchRecord) -> None:
+        for url in {rec.url, rec.final_url}:
+            if not url:
+                continue
+            key = canonical_url(url)
+            self.by_url.setdefault(key, set()).add(rec.sha256)
+            self.latest[key] = rec
+        if rec.role == "article":
+            self.articles[canonical_url(rec.url)] = rec
+
+    def known(self, url: str) -> bool:
+        return canonical_url(url) in self.by_url
+
+    def has(self, url: str, sha256: str) -> bool:
+        return sha256 in self.by_url.get(canonical_url(url), ())
+
+    def last_record(self, url: str) -> FetchRecord | None:
+        return self.latest.get(canonical_url(url))
+
+    def missing_attachments(self, source_ids: set[str] | None = None) -> list[tuple[FetchRecord, dict]]:
+        """(article record, attachment link) for attachments a stored article lists but the archive lacks."""
+        out = []
+        for rec in self.articles.values():
+            if source_ids is not None and rec.source_id not in source_ids:
+                continue
+            for link in rec.extra.get("attachments", []):
+                if not self.known(link["url"]):
+                    out.append((rec, link))
+        return out
+
+    def write(self, doc: FetchedDocument) -> tuple[str, str]:
+        """Store a fetched document; answer (sha256, outcome) with outcome new | changed | unchanged."""
+        sha = self.store.put(doc.body)
+        if self.has(doc.url, sha):
+            return sha, "unchanged"
+        outcome = "changed" if self.known(doc.url) else "new"
+        rec = FetchRecord(
+            sha256=sha, url=doc.url, final_url=doc.final_url, status=doc.status, content_type=doc.content_type,
+            size=len(doc.body), fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            source_id=doc.source_id, role=doc.role, headers=doc.headers, parent_url=doc.parent_url,
+            title=doc.title, published=doc.published, extra=doc.extra,
+        )
+        self.store.record(rec)
+        self._add(rec)
+        return sha, outcome
+
+
+class ArchivePipeline:
+    """Item pipeline: every ``FetchedDocument`` into the archive, counted per source in the crawl stats."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.index = ArchiveIndex.for_crawler(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, FetchedDocument):
+            return item
+        sha, outcome = self.index.write(item)
+        RunTally.for_crawler(self.crawler).document(item.source_id, item.role, outcome)
+        stats = self.crawler.stats
+        stats.inc_value(f"nianbao/documents_{outcome}")
+        if outcome != "unchanged":
+            stats.inc_value("nianbao/bytes_stored", len(item.body))
+        logger.debug("archived %s %s (%s, %s)", item.role, item.url, sha[:12], outcome)
+        return item

@@ -1,0 +1,35 @@
+"""Listing strategies per platform family, and detection of the family from a first page (``auto``)."""
+
+from __future__ import annotations
+
+from crawler.platforms.base import (Link, ListingItem, ListingPage, PageRequest, Strategy, article_title,
+                                    attachment_links, canonical_url)
+from crawler.platforms.generic import GenericStrategy
+from crawler.platforms.gkmlpt import GkmlptStrategy
+from crawler.platforms.hanweb import HanwebStrategy
+from crawler.platforms.trs import TrsStrategy
+from crawler.platforms.vsb import VsbStrategy
+
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in (TrsStrategy(), HanwebStrategy(), GkmlptStrategy(),
+                                                       VsbStrategy(), GenericStrategy())}
+# Most specific first: a Hanweb page may mention gkmlpt in a link, a TRS page never carries a datastore.
+DETECTION_ORDER = ("hanweb", "gkmlpt", "trs", "vsb")
+
+
+def get_strategy(name: str) -> Strategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise KeyError(f"unknown platform {name!r} (one of {', '.join(STRATEGIES)})") from None
+
+
+def detect_platform(response) -> str:
+    """The platform family of a first listing page; ``generic`` when nothing specific is recognised."""
+    for name in DETECTION_ORDER:
+        if STRATEGIES[name].detect(response):
+            return name
+    return "generic"
+
+
+__all__ = ["Link", "ListingItem", "ListingPage", "PageRequest", "Strategy", "STRATEGIES", "article_title",
+           "attachment_links", "canonical_url", "detect_platform", "get_strategy"]

@@ -1,0 +1,241 @@
+"""What every platform strategy shares: listing items, pager links, attachments, article titles.
+
+A strategy never makes Scrapy requests itself (requests must be picklable for ``JOBDIR``, so their callbacks
+are the spider's methods). It reads a response and answers plain data: the items a listing page shows
+(``ListingItem``) and the further listing pages to fetch (``PageRequest``). The spider turns those into
+requests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from crawler.sources import Source
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".rtf", ".odt", ".zip",
+                         ".rar")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+# Where the article body lives on the platforms we know (TRS, Hanweb, NFCMS, VSB, generic templates).
+CONTENT_SELECTORS = (
+    "div#zoom", "div.TRS_Editor", "div.trs_editor_view", "div#UCAP-CONTENT", "div.article-content",
+    "div.news_cont_d_wrap", "div#vsb_content", "div.v_news_content", "div#vsb_content_2", "div.article",
+    "div.content", "div#content", "div.detail", "div.xxgk_content", "article", "div.main-txt", "div.con",
+)
+NEXT_PAGE_TEXTS = {"下一页", "下页", "后页", "下一頁", "尾页", "末页", "最后一页", "尾頁", ">", ">>", "»", "›", "next"}
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_SKIP_HREF = re.compile(r"^\s*(?:javascript:|mailto:|tel:|#)", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class ListingItem:
+    url: str
+    title: str
+    published: str | None = None  # YYYY-MM-DD as listed
+
+
+@dataclass
+class PageRequest:
+    """A listing page to fetch: GET by default, or a form POST (Hanweb's data proxy)."""
+
+    url: str
+    method: str = "GET"
+    formdata: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    info: dict = field(default_factory=dict)  # strategy state carried to the next page
+
+    @property
+    def key(self) -> str:
+        body = "&".join(f"{k}={v}" for k, v in sorted((self.formdata or {}).items()))
+        return f"{self.method} {canonical_url(self.url)} {body}"
+
+
+@dataclass
+class ListingPage:
+    items: list[ListingItem] = field(default_factory=list)
+    next_pages: list[PageRequest] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+
+
+def canonical_url(url: str) -> str:
+    """The identity of a document URL: no fragment, TRS mobile ``_wap`` rendition folded into the page."""
+    parts = urlsplit(url.strip())
+    path = re.sub(r"_wap(\.s?html?)$", r"\1", parts.path)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def clean_text(text: str | None) -> str:
+    return _SPACE.sub(" ", (text or "").replace("\xa0", " ")).strip()
+
+
+def find_date(text: str) -> str | None:
+    m = _DATE.search(text or "")
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def parse_html(text: str, base_url: str) -> lxml.html.HtmlElement:
+    if not text.strip():
+        text = "<html></html>"
+    # lxml refuses str input with an XML encoding declaration
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    return lxml.html.document_fromstring(text, base_url=base_url)
+
+
+def anchor_title(a: lxml.html.HtmlElement) -> str:
+    """The fuller of an anchor's text and its title attribute (portals cut the text, not the attribute)."""
+    text = clean_text(a.text_content())
+    attr = clean_text(a.get("title"))
+    return attr if len(attr) > len(text) else text
+
+
+def anchor_date(a: lxml.html.HtmlElement) -> str | None:
+    """The date printed next to an anchor: in its row (li/tr/…) if the row holds only this anchor."""
+    node = a
+    for _ in range(3):
+        node = node.getparent()
+        if node is None or node.tag in ("ul", "ol", "table", "tbody", "body", "html"):
+            return None
+        if len(node.xpath(".//a[@href]")) > 1:
+            return None
+        date = find_date(node.text_content())
+        if date:
+            return date
+    return None
+
+
+def items_from_anchors(anchors: Iterable[lxml.html.HtmlElement], base_url: str) -> list[ListingItem]:
+    items: list[ListingItem] = []
+    for a in anchors:
+        href = (a.get("href") or "").strip()
+        if not href or _SKIP_HREF.match(href):
+            continue
+        title = anchor_title(a)
+        if not title:
+            continue
+        items.append(ListingItem(url=urljoin(base_url, href), title=title, published=anchor_date(a)))
+    return items
+
+
+def items_from_html(text: str, base_url: str) -> list[ListingItem]:
+    doc = parse_html(text, base_url)
+    return items_from_anchors(doc.iter("a"), base_url)
+
+
+def pager_links(doc: lxml.html.HtmlElement, base_url: str) -> list[str]:
+    """Further listing pages a browser user would click: 下一页/尾页 anchors and numbered page links."""
+    urls: list[str] = []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or _SKIP_HREF.match(href):
+            continue
+        text = clean_text(a.text_content()).lower()
+        if text in NEXT_PAGE_TEXTS or (text.isdigit() and 0 < len(text) <= 4):
+            urls.append(urljoin(base_url, href))
+    return urls
+
+
+# Download scripts: Hanweb downfile.jsp (302 to /attach/…), VSB /system/_content/download.jsp, ASP.NET and
+# PHP equivalents, and VSB's /__local/ file store.
+_DOWNLOAD_SCRIPT = re.compile(r"(?:/down(?:load)?(?:file)?\.(?:jsp|aspx?|php|do|action)$|/__local/)")
+
+
+def is_attachment_url(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return (path.endswith(ATTACHMENT_EXTENSIONS) or path.endswith(IMAGE_EXTENSIONS)
+            or bool(_DOWNLOAD_SCRIPT.search(path)))
+
+
+def content_root(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for css in CONTENT_SELECTORS:
+        found = doc.cssselect(css)
+        if found:
+            return found[0]
+    return None
+
+
+def attachment_links(text: str, base_url: str) -> list[Link]:
+    """Documents an article links to (by extension or download script) and the images in its body."""
+    doc = parse_html(text, base_url)
+    links: list[Link] = []
+    seen: set[str] = set()
+
+    def add(url: str, label: str) -> None:
+        key = canonical_url(url)
+        if key not in seen and urlsplit(url).scheme in ("http", "https"):
+            seen.add(key)
+            links.append(Link(url=url, text=label))
+
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or _SKIP_HREF.match(href):
+            continue
+        url = urljoin(base_url, href)
+        if is_attachment_url(url):
+            add(url, anchor_title(a))
+    root = content_root(doc)
+    if root is not None:
+        for img in root.iter("img"):
+            src = (img.get("src") or img.get("data-src") or "").strip()
+            if src and not src.startswith("data:"):
+                add(urljoin(base_url, src), clean_text(img.get("alt") or img.get("title")))
+        for tag in root.xpath(".//iframe[@src] | .//embed[@src] | .//object[@data]"):
+            url = urljoin(base_url, (tag.get("src") or tag.get("data")).strip())
+            if is_attachment_url(url):
+                add(url, clean_text(tag.get("title")))
+    return links
+
+
+def article_title(text: str, base_url: str) -> str:
+    """The article's own title: the CMS meta tags, else the first heading, else <title>."""
+    doc = parse_html(text, base_url)
+    for name in ("ArticleTitle", "articletitle", "title"):
+        for meta in doc.xpath(f'//meta[@name="{name}"]/@content'):
+            if clean_text(meta):
+                return clean_text(meta)
+    for tag in ("h1", "h2"):
+        for h in doc.iter(tag):
+            t = clean_text(h.text_content())
+            if t:
+                return t
+    t = doc.find(".//title")
+    return clean_text(t.text_content()) if t is not None else ""
+
+
+class Strategy:
+    """Listings of one platform family. Subclasses override what differs."""
+
+    name = "generic"
+
+    def first_requests(self, source: Source) -> list[PageRequest]:
+        return [PageRequest(source.url)]
+
+    def detect(self, response: Response) -> bool:  # pragma: no cover - overridden
+        return False
+
+    def parse_listing(self, response: Response, info: dict) -> ListingPage:
+        """Items and further pages of one listing response. ``info`` is the PageRequest's state."""
+        doc = parse_html(response.text, response.url)
+        items = items_from_anchors(doc.iter("a"), response.url)
+        pages = [PageRequest(u) for u in pager_links(doc, response.url)]
+        return ListingPage(items=items, next_pages=pages)
+
+    def attachments(self, response: Response) -> list[Link]:
+        return attachment_links(response.text, response.url)

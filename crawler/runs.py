@@ -1,0 +1,213 @@
+"""What a crawl did, per source, written to ``ARCHIVE_DIR/runs/<run_id>.json``; broken sources named.
+
+``RunTally`` is filled during the crawl by the spider (listing pages, reports found, failures) and the
+archive pipeline (documents new / changed). At the end ``RunRecorder`` (an extension) judges each source:
+
+- *broken* when it yielded no report at all (whatever the reason: dead host, changed layout, empty column);
+- *broken* when it found far fewer reports than earlier runs did (fewer than ``NIANBAO_BROKEN_RATIO`` ×
+  the most any of the last ``NIANBAO_HISTORY_RUNS`` runs found), because reports are never taken down in
+  bulk — a drop means the listing or the pager stopped working.
+
+The file is written atomically; ``nianbao crawl`` exits non-zero when a source is broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+_CRAWLER_ATTR = "_nianbao_run_tally"
+MAX_FAILURES_KEPT = 200
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+@dataclass
+class SourceTally:
+    platform: str = ""
+    detected_platform: str | None = None
+    listing_pages: int = 0
+    listing_not_modified: int = 0
+    listing_pages_capped: bool = False
+    reports: set = field(default_factory=set)  # canonical URLs of listed reports
+    not_reports: int = 0
+    known_skipped: int = 0
+    offsite: int = 0
+    counts: Counter = field(default_factory=Counter)  # "<role>s_<outcome>" from the pipeline
+    failures: list = field(default_factory=list)  # {url, kind, reason}
+
+
+class RunTally:
+    def __init__(self) -> None:
+        self.run_id = new_run_id()
+        self.started_at = utcnow()
+        self.sources: dict[str, SourceTally] = {}
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> RunTally:
+        tally = getattr(crawler, _CRAWLER_ATTR, None)
+        if tally is None:
+            tally = cls()
+            setattr(crawler, _CRAWLER_ATTR, tally)
+        return tally
+
+    def source(self, sid: str) -> SourceTally:
+        return self.sources.setdefault(sid, SourceTally())
+
+    def failure(self, sid: str, url: str, kind: str, reason: str) -> None:
+        tally = self.source(sid)
+        if len(tally.failures) < MAX_FAILURES_KEPT:
+            tally.failures.append({"url": url, "kind": kind, "reason": reason})
+
+    def document(self, sid: str, role: str, outcome: str) -> None:
+        self.source(sid).counts[f"{role}s_{outcome}"] += 1
+
+
+def previous_runs(runs_dir: Path, limit: int) -> list[dict]:
+    """The last ``limit`` complete run records, newest first."""
+    out = []
+    for path in sorted(runs_dir.glob("*.json"), reverse=True):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("finished_at") and data.get("finish_reason") == "finished":
+            out.append(data)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def judge(found: int, history: list[int], ratio: float) -> str | None:
+    """Why a source counts as broken, or None."""
+    if found == 0:
+        return "no reports found"
+    if history:
+        best = max(history)
+        if best > 0 and found < ratio * best:
+            return f"found {found} reports, earlier runs found up to {best}"
+    return None
+
+
+def write_json_atomic(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class RunRecorder:
+    """Extension: writes the run record when the spider closes (``NIANBAO_RUN_RECORD``, on by default)."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        if not settings.getbool("NIANBAO_RUN_RECORD", True):
+            raise NotConfigured
+        directory = settings.get("ARCHIVE_DIR")
+        if not directory:
+            raise NotConfigured
+        self.crawler = crawler
+        self.runs_dir = Path(directory) / "runs"
+        self.ratio = settings.getfloat("NIANBAO_BROKEN_RATIO", 0.5)
+        self.history = settings.getint("NIANBAO_HISTORY_RUNS", 5)
+        self.tally = RunTally.for_crawler(crawler)
+        self.path: Path | None = None
+        self.record: dict | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider, reason: str) -> None:
+        self.record = self.build(spider, reason)
+        self.path = self.runs_dir / f"{self.tally.run_id}.json"
+        write_json_atomic(self.path, self.record)
+        self.crawler.stats.set_value("nianbao/run_file", str(self.path))
+        self.crawler.stats.set_value("nianbao/broken_sources", self.record["broken_sources"])
+        for sid in self.record["broken_sources"]:
+            spider.logger.error("source %s is broken: %s", sid, self.record["sources"][sid]["error"])
+
+    def build(self, spider, reason: str) -> dict:
+        history = previous_runs(self.runs_dir, self.history)
+        sources = getattr(spider, "sources", {}) or {}
+        per_source: dict[str, dict] = {}
+        for sid in sorted(set(sources) | set(self.tally.sources)):
+            t = self.tally.source(sid)
+            found = len(t.reports)
+            earlier = [int(r["sources"][sid].get("reports_found") or 0) for r in history
+                       if isinstance(r.get("sources"), dict) and sid in r["sources"]]
+            why = judge(found, earlier, self.ratio)
+            if why and t.failures:
+                reasons = Counter(f["reason"] for f in t.failures)
+                why += " (" + "; ".join(f"{r} ×{n}" if n > 1 else r for r, n in reasons.most_common(3)) + ")"
+            if why and t.listing_pages_capped:
+                why += " (listing stopped at NIANBAO_MAX_LISTING_PAGES)"
+            c = t.counts
+            per_source[sid] = {
+                "status": "broken" if why else "ok",
+                "ok": why is None,
+                "error": why,
+                "platform": t.platform or getattr(sources.get(sid), "platform", ""),
+                "detected_platform": t.detected_platform,
+                "listing_pages": t.listing_pages,
+                "listing_not_modified": t.listing_not_modified,
+                "listing_pages_capped": t.listing_pages_capped,
+                "reports_found": found,
+                "reports_already_archived": t.known_skipped,
+                "not_reports_listed": t.not_reports,
+                "new": c["articles_new"],
+                "changed": c["articles_changed"],
+                "unchanged": c["articles_unchanged"],
+                "attachments_new": c["attachments_new"],
+                "attachments_changed": c["attachments_changed"],
+                "documents_new": c["articles_new"] + c["attachments_new"],
+                "offsite_links_dropped": t.offsite,
+                "failed": len(t.failures),
+                "failures": t.failures,
+                "earlier_reports_found": max(earlier) if earlier else None,
+            }
+        broken = [sid for sid, e in per_source.items() if not e["ok"]]
+        stats = self.crawler.stats
+        return {
+            "run_id": self.tally.run_id,
+            "started_at": self.tally.started_at,
+            "finished_at": utcnow(),
+            "finish_reason": reason,
+            "status": "broken" if broken else ("ok" if reason == "finished" else reason),
+            "broken_sources": broken,
+            "requests": stats.get_value("downloader/request_count", 0),
+            "responses": stats.get_value("downloader/response_count", 0),
+            "documents_new": sum(e["documents_new"] for e in per_source.values()),
+            "resumed": bool(self.crawler.settings.get("JOBDIR")) and bool(getattr(spider, "resumed", False)),
+            "sources": per_source,
+        }

@@ -1,0 +1,84 @@
+"""Scrapy settings of the nianbao crawler (``scrapy.cfg`` → ``crawler.settings``).
+
+Polite by default: robots.txt obeyed, AutoThrottle on, at most 2 concurrent requests per host, an identifying
+User-Agent with a contact URL. ``nianbao crawl --no-polite`` (tests, benchmarks against the local farm) lifts
+the rate limits only; robots.txt and the per-source host scope always hold.
+
+Our own settings are namespaced ``NIANBAO_…``; ``ARCHIVE_DIR`` says where originals go.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where originals go (archive.store layout). `nianbao crawl --archive-dir` / `-s ARCHIVE_DIR=…`.
+ARCHIVE_DIR = os.environ.get("NIANBAO_ARCHIVE_DIR", "demo-data/archive")
+
+# --- politeness -------------------------------------------------------------------------------------------
+USER_AGENT = ("nianbao-crawler/0.1 (+https://github.com/nianbao/nianbao; archives 政府信息公开工作年度报告; "
+              "contact: see project page)")
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+# Scrapy's retry for requests (transient failures); permanent ones are recorded in the run record.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+
+# Settings applied by `nianbao crawl --no-polite` (and the tests): the local farm only.
+NOT_POLITE = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+# --- components -----------------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SourceScopeMiddleware": 60,
+    "crawler.middlewares.KnownDocumentMiddleware": 70,
+    # process_response runs from high to low numbers: these see bodies after HttpCompression (590).
+    "crawler.middlewares.ListingRevalidationMiddleware": 575,
+    "crawler.middlewares.CharsetMiddleware": 570,
+}
+ITEM_PIPELINES = {
+    "crawler.archive.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.runs.RunRecorder": 500,
+}
+
+# --- nianbao ------------------------------------------------------------------------------------------------
+NIANBAO_SOURCES = ""  # default source registry when `-a sources=` is not given ("" = crawler/sources.csv)
+NIANBAO_MAX_LISTING_PAGES = 200  # per source and run: a pager loop cannot run away
+NIANBAO_SKIP_KNOWN = True  # articles/attachments whose URL the archive holds are not downloaded again
+NIANBAO_REVALIDATE_KNOWN = False  # instead, ask again with If-None-Match/If-Modified-Since (finds corrections)
+NIANBAO_CONDITIONAL_LISTINGS = True  # conditional requests for listing pages
+NIANBAO_CHARSET_FIX = True
+NIANBAO_SCOPE_ENABLED = True
+NIANBAO_RUN_RECORD = True
+NIANBAO_BROKEN_RATIO = 0.5  # fewer than this share of the best earlier count = broken
+NIANBAO_HISTORY_RUNS = 5
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"

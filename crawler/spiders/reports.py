@@ -1,0 +1,304 @@
+"""The one spider: every source's report column, its reports and their attachments, into the archive.
+
+    scrapy crawl reports -a sources=FILE -s ARCHIVE_DIR=DIR [-a only=id1,id2] [-s JOBDIR=DIR]
+
+Per source the platform strategy (``crawler/platforms``) reads listing pages and names further pages; the
+spider decides from each listed title whether it is a report (``crawler.classify``), skips what the archive
+already holds, fetches the report page and the documents it links, and yields each as a
+``FetchedDocument`` for the archive pipeline.
+
+Every request carries plain meta only and spider-method callbacks, so a ``JOBDIR`` queue can be pickled.
+Listing and document requests bypass Scrapy's duplicate filter (``dont_filter``) and are de-duplicated
+here and by the archive instead: after a SIGKILL a resumed crawl re-derives everything that was in
+flight, and the archive's idempotent writes make a second fetch harmless.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import FormRequest, Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.archive import ArchiveIndex, FetchedDocument
+from crawler.classify import NOT_REPORT, UNCERTAIN, classify_title
+from crawler.middlewares import AlreadyArchived, OutOfScope
+from crawler.platforms import article_title, canonical_url, detect_platform, get_strategy
+from crawler.platforms.base import PageRequest
+from crawler.runs import RunTally
+from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
+
+HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
+
+
+def header_dict(headers) -> dict[str, str]:
+    out = {}
+    for key, values in headers.items():
+        name = key.decode("latin-1")
+        texts = []
+        for v in values:
+            try:
+                texts.append(v.decode("utf-8"))
+            except UnicodeDecodeError:
+                texts.append(v.decode("latin-1"))
+        out[name] = ", ".join(texts)
+    return out
+
+
+def failure_reason(failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    exc = failure.value
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if "Refused" in name or "refused" in text.lower():
+        return "connection refused"
+    if "DNSLookup" in name:
+        return "host name not found"
+    if "Timeout" in name or "timed out" in text.lower():
+        return "timed out"
+    if failure.check(OutOfScope):
+        return "off the source's hosts"
+    if name == "IgnoreRequest" and "robots" in text.lower():
+        return "forbidden by robots.txt"
+    return f"{name}: {text[:200]}" if text else name
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, sources: str | None = None, only: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources_path = sources
+        self.only = {s.strip() for s in only.split(",") if s.strip()} if only else None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        path = spider.sources_path or settings.get("NIANBAO_SOURCES") or DEFAULT_REGISTRY
+        loaded = load_sources(path)
+        if spider.only:
+            unknown = spider.only - {s.id for s in loaded}
+            if unknown:
+                raise ValueError(f"unknown source id(s): {', '.join(sorted(unknown))}")
+            loaded = [s for s in loaded if s.id in spider.only]
+        spider.sources = {s.id: s for s in loaded}
+        # Scrapy's own offsite filter sees host names; SourceScopeMiddleware adds ports and per-source scope.
+        spider.allowed_domains = sorted({urlsplit(s.url).hostname for s in loaded}
+                                        | {h.split(":")[0] for s in loaded for h in s.hosts})
+        spider.index = ArchiveIndex.for_crawler(crawler)
+        spider.tally = RunTally.for_crawler(crawler)
+        spider.max_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
+        spider.skip_known = settings.getbool("NIANBAO_SKIP_KNOWN", True)
+        spider.revalidate = settings.getbool("NIANBAO_REVALIDATE_KNOWN", False)
+        spider.resumed = bool(settings.get("JOBDIR")) and Path(settings.get("JOBDIR"), "requests.queue").exists()
+        spider._listing_seen: dict[str, set[str]] = {}
+        spider._scheduled: set[str] = set()
+        spider.write_sources_copy(Path(settings.get("ARCHIVE_DIR")))
+        return spider
+
+    def write_sources_copy(self, archive_dir: Path) -> None:
+        """Keep ARCHIVE_DIR/sources.csv (the database's list of sources) current: merge ours in by id."""
+        import csv
+
+        path = archive_dir / "sources.csv"
+        fields = ["id", "name", "division_code", "level", "url", "platform"]
+        rows: dict[str, dict] = {}
+        if path.exists():
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    if row.get("id"):
+                        rows[row["id"]] = {f: row.get(f, "") for f in fields}
+        for s in self.sources.values():
+            rows[s.id] = {"id": s.id, "name": s.name, "division_code": s.division_code, "level": s.level,
+                          "url": s.url, "platform": s.platform}
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".csv.tmp")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            for sid in sorted(rows):
+                writer.writerow(rows[sid])
+        tmp.replace(path)
+
+    # --- start ----------------------------------------------------------------------------------------------
+    async def start(self):
+        for source in self.sources.values():
+            self.tally.source(source.id).platform = source.platform
+            strategy = get_strategy("generic" if source.platform == "auto" else source.platform)
+            for page in strategy.first_requests(source):
+                request = self._listing_request(source, source.platform, page)
+                if request is not None:
+                    yield request
+        # Attachments of archived articles that a killed crawl did not get to.
+        for rec, link in self.index.missing_attachments(set(self.sources)):
+            request = self._document_request(self.sources[rec.source_id], link["url"], "attachment",
+                                             parent_url=rec.url, title=link.get("title"))
+            if request is not None:
+                yield request
+
+    # --- listings -------------------------------------------------------------------------------------------
+    def _listing_request(self, source: Source, platform: str, page: PageRequest) -> Request | None:
+        seen = self._listing_seen.setdefault(source.id, set())
+        if page.key in seen:
+            return None
+        if len(seen) >= self.max_pages:
+            tally = self.tally.source(source.id)
+            if not tally.listing_pages_capped:
+                tally.listing_pages_capped = True
+                self.logger.warning("%s: stopped at %d listing pages (NIANBAO_MAX_LISTING_PAGES)",
+                                    source.id, self.max_pages)
+            return None
+        seen.add(page.key)
+        meta = {"kind": "listing", "source_id": source.id, "platform": platform, "page_info": page.info}
+        if page.method == "POST":
+            return FormRequest(page.url, formdata=page.formdata or {}, headers=page.headers or None, meta=meta,
+                               callback=self.parse_listing, errback=self.request_failed, dont_filter=True)
+        return Request(page.url, headers=page.headers or None, meta=meta, callback=self.parse_listing,
+                       errback=self.request_failed, dont_filter=True)
+
+    def parse_listing(self, response):
+        source = self.sources[response.meta["source_id"]]
+        tally = self.tally.source(source.id)
+        tally.listing_pages += 1
+        if "cached" in response.flags:
+            tally.listing_not_modified += 1
+        if not isinstance(response, TextResponse):
+            self.tally.failure(source.id, response.url, "listing", "listing page is not text")
+            return
+        platform = response.meta["platform"]
+        if platform == "auto":
+            platform = detect_platform(response)
+            tally.detected_platform = platform
+            self.logger.info("%s: detected platform %s", source.id, platform)
+        strategy = get_strategy(platform)
+        page = strategy.parse_listing(response, response.meta.get("page_info") or {})
+        for item in page.items:
+            yield from self._consider(source, item, platform, response.url)
+        for nxt in page.next_pages:
+            request = self._listing_request(source, platform, nxt)
+            if request is not None:
+                yield request
+
+    def _consider(self, source: Source, item, platform: str, listing_url: str):
+        verdict = classify_title(item.title)
+        tally = self.tally.source(source.id)
+        if verdict.kind == NOT_REPORT:
+            if "信息公开" in item.title or "年报" in item.title or "年度报告" in item.title:
+                tally.not_reports += 1
+                self.logger.debug("%s: not a report: %s (%s)", source.id, item.title, verdict.reason)
+            return
+        if normalise_netloc(item.url) not in source.allowed_netlocs():
+            tally.offsite += 1
+            return
+        key = canonical_url(item.url)
+        if verdict.kind != UNCERTAIN or self.index.known(item.url):
+            tally.reports.add(key)
+        request = self._document_request(
+            source, item.url, "article", title=item.title, published=item.published,
+            extra={"year": verdict.year, "platform": platform, "listing_url": listing_url,
+                   "uncertain": verdict.kind == UNCERTAIN})
+        if request is not None:
+            yield request
+
+    # --- documents ------------------------------------------------------------------------------------------
+    def _document_request(self, source: Source, url: str, kind: str, *, parent_url: str | None = None,
+                          title: str | None = None, published: str | None = None,
+                          extra: dict | None = None) -> Request | None:
+        key = canonical_url(url)
+        if key in self._scheduled:
+            return None
+        self._scheduled.add(key)
+        meta = {"kind": kind, "source_id": source.id, "parent_url": parent_url, "title": title,
+                "published": published, "extra": extra or {}, "handle_httpstatus_list": [304]}
+        headers = {}
+        if self.skip_known and self.index.known(url):
+            if not self.revalidate:
+                self.tally.source(source.id).known_skipped += kind == "article"
+                return None
+            last = self.index.last_record(url)
+            lowered = {k.lower(): v for k, v in (last.headers or {}).items()} if last else {}
+            if lowered.get("etag"):
+                headers["If-None-Match"] = lowered["etag"]
+            if lowered.get("last-modified"):
+                headers["If-Modified-Since"] = lowered["last-modified"]
+            meta["revalidate"] = True
+        callback = self.parse_article if kind == "article" else self.parse_attachment
+        return Request(url, headers=headers or None, meta=meta, callback=callback, errback=self.request_failed,
+                       dont_filter=True)
+
+    def _document(self, response, role: str, extra: dict) -> FetchedDocument:
+        redirects = response.meta.get("redirect_urls") or []
+        url = redirects[0] if redirects else response.url
+        if redirects:
+            extra = dict(extra, redirects=list(redirects))
+        return FetchedDocument(
+            body=response.body, url=url, final_url=response.url, status=response.status,
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
+            headers=header_dict(response.headers), source_id=response.meta["source_id"], role=role,
+            parent_url=response.meta.get("parent_url"), title=response.meta.get("title"),
+            published=response.meta.get("published"), extra=extra)
+
+    @staticmethod
+    def _is_html(response) -> bool:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if isinstance(response, TextResponse) and (not ctype or any(t in ctype for t in HTML_TYPES)):
+            return response.body[:1024].lstrip()[:1] == b"<" or "html" in ctype
+        return False
+
+    def parse_article(self, response):
+        source = self.sources[response.meta["source_id"]]
+        tally = self.tally.source(source.id)
+        if response.status == 304:
+            return
+        extra = dict(response.meta.get("extra") or {})
+        is_html = self._is_html(response)
+        if extra.pop("uncertain", False):
+            own = article_title(response.text, response.url) if is_html else ""
+            verdict = classify_title(own)
+            if verdict.kind != "report":
+                tally.not_reports += 1
+                return
+            tally.reports.add(canonical_url(response.meta.get("redirect_urls", [response.url])[0]))
+            extra["article_title"] = own
+            extra["year"] = extra.get("year") or verdict.year
+        links = []
+        if is_html:
+            extra["encoding"] = response.encoding
+            strategy = get_strategy(extra.get("platform") or "generic")
+            links = [link for link in strategy.attachments(response)
+                     if canonical_url(link.url) != canonical_url(response.url)]
+        extra["attachments"] = [{"url": link.url, "title": link.text} for link in links]
+        yield self._document(response, "article", extra)
+        article_url = (response.meta.get("redirect_urls") or [response.url])[0]
+        for link in links:
+            if normalise_netloc(link.url) not in source.allowed_netlocs():
+                tally.offsite += 1
+                continue
+            request = self._document_request(source, link.url, "attachment", parent_url=article_url,
+                                             title=link.text, published=response.meta.get("published"))
+            if request is not None:
+                yield request
+
+    def parse_attachment(self, response):
+        if response.status == 304:
+            return
+        yield self._document(response, "attachment", {})
+
+    # --- failures -------------------------------------------------------------------------------------------
+    def request_failed(self, failure):
+        request = failure.request
+        if failure.check(AlreadyArchived):
+            return
+        sid = request.meta.get("source_id")
+        if not sid:
+            return
+        kind = request.meta.get("kind", "?")
+        reason = failure_reason(failure)
+        self.tally.failure(sid, request.url, kind, reason)
+        if failure.check(OutOfScope):
+            return
+        self.logger.warning("%s: %s %s failed: %s", sid, kind, request.url, reason)
