@@ -33,6 +33,7 @@ NEXT_PAGE_TEXTS = {"下一页", "下页", "后页", "下一頁", "尾页", "末�
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SKIP_HREF = re.compile(r"^\s*(?:javascript:|mailto:|tel:|#)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_CUT = re.compile(r"(?:\.{2,}|…+)\s*$")
 
 
 @dataclass
@@ -103,7 +104,12 @@ def anchor_title(a: lxml.html.HtmlElement) -> str:
     """The fuller of an anchor's text and its title attribute (portals cut the text, not the attribute)."""
     text = clean_text(a.text_content())
     attr = clean_text(a.get("title"))
-    return attr if len(attr) > len(text) else text
+    if not attr:
+        return text
+    stem = _CUT.sub("", text)
+    if not text or stem != text or attr.startswith(stem) or len(attr) >= len(text):
+        return attr
+    return text
 
 
 def anchor_date(a: lxml.html.HtmlElement) -> str | None:

@@ -1,0 +1,51 @@
+"""The source registry: the shipped one is well-formed; a bad one is refused with every problem named."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.sources import DEFAULT_REGISTRY, PLATFORMS, SourceError, load_sources, valid_url
+
+shipped = load_sources(DEFAULT_REGISTRY, require_division=True)
+
+
+def test_shipped_registry_has_every_platform_family():
+    assert {s.platform for s in shipped} >= {"trs", "hanweb", "gkmlpt", "vsb", "generic", "auto"}
+
+
+@pytest.mark.parametrize("source", shipped, ids=[s.id for s in shipped])
+def test_shipped_source_is_well_formed(source):
+    assert (valid_url(source.url), source.platform in PLATFORMS, len(source.division_code) == 6
+            and source.division_code.isdigit()) == (True, True, True)
+
+
+def write(tmp_path, text):
+    path = tmp_path / "sources.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_column(tmp_path):
+    with pytest.raises(SourceError, match="lacks column"):
+        load_sources(write(tmp_path, "id,name,url\na,b,http://x/\n"))
+
+
+def test_every_bad_line_named(tmp_path):
+    text = ("id,name,url,platform,division_code\n"
+            "ok,甲,http://a.gov.cn/col/,trs,360902\n"
+            "bad-url,乙,ftp://b/,trs,360902\n"
+            "bad-platform,丙,http://c.gov.cn/,joomla,360902\n"
+            "ok,丁,http://d.gov.cn/,generic,12345\n")
+    with pytest.raises(SourceError) as err:
+        load_sources(write(tmp_path, text))
+    assert [line.split(":")[1] for line in str(err.value).splitlines()[1:]] == ["3", "4", "5", "5"]
+
+
+def test_comments_and_extra_columns(tmp_path):
+    text = "# registry\nid,name,url,platform,owner\nx,戊,http://127.0.0.1:8080/a/,auto,me\n"
+    assert load_sources(write(tmp_path, text))[0].extra == {"owner": "me"}
+
+
+def test_port_is_part_of_the_scope(tmp_path):
+    src = load_sources(write(tmp_path, "id,name,url,platform\nx,戊,http://127.0.0.1:8080/a/,auto\n"))[0]
+    assert src.allowed_netlocs() == {"127.0.0.1:8080"}
