@@ -83,7 +83,8 @@ class GkmlptSite(SiteBuilder):
             payload = {"total": len(self.plan.items), "page": n, "page_size": PAGE_SIZE,
                        "articles": [self.article_json(it) for it in items]}
             body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            self.api_pages[n] = Resource(body, content_type="application/json;charset=UTF-8", last_modified=newest(items))
+            self.api_pages[n] = Resource(body, content_type="application/json;charset=UTF-8", conditional=True,
+                                         last_modified=newest(items))
             self.content.listing_paths.append(f"{self.api}?page={n}&sid={self.sid}")
         self.content.handlers[self.api] = self.api_handler
 
