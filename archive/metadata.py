@@ -169,19 +169,19 @@ def build() -> dict:
             "description": f"{schema.WIDE_LABELS[letter]}（每份报告一行，每个单元格一列）"
                            f"Table {letter} in wide form: one row per report, one column per cell",
             "columns": cols, "facets": ["province", "year", "format_version"],
-            "sortable_columns": ["year", "province", "agency"] + [schema.wide_column(r, c) for r, c in
+            "sortable_columns": ["report_id", "year", "province", "agency"] + [schema.wide_column(r, c) for r, c in
                                                                   schema.wide_keys(letter) if c == "total"],
         }
     tables["reports"].update({
         "fts_table": "reports_fts", "fts_pk": "id", "searchmode": "escaped", "facets": FACETS,
-        "sortable_columns": ["year", "province", "agency", "published", "checks_failed", "admin_level",
+        "sortable_columns": ["id", "year", "province", "agency", "published", "checks_failed", "admin_level",
                              "format_version", "status"],
         "label_column": "title",
     })
     tables["current_reports"] = {
         "description": VIEWS["current_reports"], "fts_table": "reports_fts", "fts_pk": "id",
         "searchmode": "escaped", "facets": FACETS,
-        "sortable_columns": ["year", "province", "agency", "published", "checks_failed"],
+        "sortable_columns": ["id", "year", "province", "agency", "published", "checks_failed"],
     }
     for view in ("source_status", "cell_provenance"):
         tables[view] = {"description": VIEWS[view]}

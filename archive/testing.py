@@ -117,3 +117,63 @@ def make_archive(root: str | Path, n_reports: int = 18, n_plain: int = 40, seed:
     run["sources"]["vsb-shangluo"] = {"status": "failed", "error": "column page returned HTTP 500", "reports_found": 0}
     (root / "runs" / "20261101T000000Z.json").write_text(json.dumps(run, ensure_ascii=False), encoding="utf-8")
     return truth
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc=None, timeout: float = 60) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+class served:
+    """`nianbao serve` in a subprocess on a free 127.0.0.1 port: `with served(db, archive) as base_url:`."""
+
+    def __init__(self, db, archive_dir=None):
+        self.db, self.archive_dir = db, archive_dir
+
+    def __enter__(self) -> str:
+        import os
+        import subprocess
+        import sys
+
+        port = free_port()
+        cmd = [sys.executable, "-c", "from nianbao.cli import main; main()", "serve", "--db", str(self.db),
+               "--port", str(port)]
+        if self.archive_dir:
+            cmd += ["--archive-dir", str(self.archive_dir)]
+        root = Path(__file__).resolve().parent.parent
+        self.proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     env=dict(os.environ, PYTHONPATH=str(root)))
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(base + "/-/versions.json", self.proc)
+        except BaseException:
+            self.proc.kill()
+            raise RuntimeError(self.proc.stderr.read().decode(errors="replace")) from None
+        return base
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()

@@ -6,12 +6,7 @@ import asyncio
 import csv
 import io
 import json
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -21,7 +16,7 @@ import pytest
 from archive import fts
 from archive.build import build
 from archive.site import make_datasette
-from archive.testing import envelope_processor, make_archive
+from archive.testing import envelope_processor, make_archive, served
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,32 +179,11 @@ def test_report_page_original_and_charts(site):
     run(go())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(site):
     root, db = site
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from nianbao.cli import main; main()", "serve", "--db", str(db), "--archive-dir",
-                             str(root / "archive"), "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode())
-            time.sleep(0.3)
-    yield base, root, db
-    proc.terminate()
-    proc.wait(10)
+    with served(db, root / "archive") as base:
+        yield base, root, db
 
 
 def get(url):
