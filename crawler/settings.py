@@ -78,6 +78,7 @@ NIANBAO_SCOPE_ENABLED = True
 NIANBAO_RUN_RECORD = True
 NIANBAO_BROKEN_RATIO = 0.5  # fewer than this share of the best earlier count = broken
 NIANBAO_HISTORY_RUNS = 5
+NIANBAO_GONE_RECHECK_DAYS = 7  # a 404/410 document URL is asked again after this many days (0: every run)
 
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -29,6 +29,7 @@ from crawler.platforms import article_title, canonical_url, detect_platform, get
 from crawler.platforms.base import PageRequest
 from crawler.runs import RunTally
 from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
+from crawler.state import GONE_STATUSES, GoneRegistry
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
 
@@ -95,6 +96,8 @@ class ReportsSpider(scrapy.Spider):
         spider.skip_known = settings.getbool("NIANBAO_SKIP_KNOWN", True)
         spider.revalidate = settings.getbool("NIANBAO_REVALIDATE_KNOWN", False)
         spider.resumed = bool(settings.get("JOBDIR")) and Path(settings.get("JOBDIR"), "requests.queue").exists()
+        spider.gone = GoneRegistry(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "gone.json",
+                                   settings.getfloat("NIANBAO_GONE_RECHECK_DAYS", 7))
         spider._listing_seen: dict[str, set[str]] = {}
         spider._scheduled: set[str] = set()
         spider.write_sources_copy(Path(settings.get("ARCHIVE_DIR")))
@@ -215,6 +218,11 @@ class ReportsSpider(scrapy.Spider):
         meta = {"kind": kind, "source_id": source.id, "parent_url": parent_url, "title": title,
                 "published": published, "extra": extra or {}, "handle_httpstatus_list": [304]}
         headers = {}
+        gone = self.gone.skip(url)
+        if gone is not None:
+            self.tally.failure(source.id, url, kind, f"HTTP {gone['status']} since {gone['since'][:10]} "
+                                                     "(not asked again before NIANBAO_GONE_RECHECK_DAYS)")
+            return None
         if self.skip_known and self.index.known(url):
             if not self.revalidate:
                 self.tally.source(source.id).known_skipped += kind == "article"
@@ -254,6 +262,7 @@ class ReportsSpider(scrapy.Spider):
         tally = self.tally.source(source.id)
         if response.status == 304:
             return
+        self.gone.back(response.url)
         extra = dict(response.meta.get("extra") or {})
         is_html = self._is_html(response)
         if extra.pop("uncertain", False):
@@ -286,7 +295,11 @@ class ReportsSpider(scrapy.Spider):
     def parse_attachment(self, response):
         if response.status == 304:
             return
+        self.gone.back(response.url)
         yield self._document(response, "attachment", {})
+
+    def closed(self, reason):
+        self.gone.save()
 
     # --- failures -------------------------------------------------------------------------------------------
     def request_failed(self, failure):
@@ -299,6 +312,9 @@ class ReportsSpider(scrapy.Spider):
         kind = request.meta.get("kind", "?")
         reason = failure_reason(failure)
         self.tally.failure(sid, request.url, kind, reason)
+        if kind in ("article", "attachment") and failure.check(HttpError) and \
+                failure.value.response.status in GONE_STATUSES:
+            self.gone.gone(request.url, failure.value.response.status)
         if failure.check(OutOfScope):
             return
         self.logger.warning("%s: %s %s failed: %s", sid, kind, request.url, reason)
