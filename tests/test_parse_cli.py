@@ -79,3 +79,31 @@ def test_explanation_of_a_report_is_not_a_report(tmp_path):
 def test_missing_file_is_a_usage_error():
     out = run("/nonexistent/report.txt")
     assert out.returncode == 2
+
+
+def test_html_report_parses_through_the_cli(tmp_path):
+    import random
+
+    from farm.documents import to_html
+    from farm.synth import build_document, random_spec
+
+    spec = random_spec(random.Random(8), distinct=True)
+    path = tmp_path / "t20250120_123.html"
+    path.write_bytes(to_html(build_document(spec)))
+    cells = json.loads(run(str(path)).stdout)["cells"]
+    got = {(c["table"], c["row"], c["col"]): c["raw"].strip() for c in cells}
+    assert got == {k: spec.value(*k) for k in spec.keys()}
+
+
+def test_html_that_is_not_a_report_exits_3(tmp_path):
+    path = tmp_path / "news.html"
+    path.write_text("<html><head><meta charset='utf-8'><title>镇开展防汛演练</title></head><body><h2>镇开展防汛演练</h2>"
+                    "<p>6月12日，我镇组织开展防汛应急演练。</p></body></html>", encoding="utf-8")
+    assert run(str(path)).returncode == 3
+
+
+def test_file_whose_type_lies_is_refused_or_read_by_its_bytes(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(os.urandom(5000))
+    out = run(str(path))
+    assert (out.returncode, "Traceback" in out.stderr) == (4, False)
