@@ -111,9 +111,13 @@ def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("ã€
     if not text:
         return ""
     terms = query_terms(query)
-    norm = normalize(text)
-    # NFKC may change lengths; fall back to showing the normalised text then.
-    base = text if len(norm) == len(text) else norm
+    low = text.casefold()  # cheap path: most texts need no NFKC to show their hits
+    if len(low) == len(text) and any(t in low for t in terms):
+        norm, base = low, text
+    else:
+        norm = normalize(text)
+        # NFKC may change lengths; fall back to showing the normalised text then.
+        base = text if len(norm) == len(text) else norm
     hits = sorted((norm.find(t), t) for t in terms if t in norm)
     if not hits:
         return base[: 2 * width].replace("\n", " ")

@@ -109,12 +109,13 @@ def canned_queries() -> dict:
         "search": {
             "title": "全文检索（按相关度）Full-text search, ranked",
             "description": "输入词语，多个词用空格分开（须全部出现）。Type words; separate several with spaces (all must occur).",
-            "sql": ("select r.id, r.title, r.agency, r.year, r.province, r.status,\n"
+            "sql": ("with hits as (select rowid, rank from reports_fts\n"
+                    "  where reports_fts match cjk_fts_query(:q) order by rank limit 100)\n"
+                    "select r.id, r.title, r.agency, r.year, r.province, r.status,\n"
                     "  cjk_snippet(t.text, :q) as snippet\n"
-                    "from reports_fts f join reports r on r.id = f.rowid\n"
+                    "from hits join reports r on r.id = hits.rowid\n"
                     "join report_texts t on t.report_id = r.id\n"
-                    "where reports_fts match cjk_fts_query(:q)\n"
-                    "order by f.rank limit 100"),
+                    "order by hits.rank"),
         },
         "applications_by_province_year": {
             "title": "各省各年度依申请公开的收件与办理结果 Applications received and outcomes by province and year",

@@ -1,0 +1,158 @@
+"""Benchmark: build a database of N generated reports, then time searches through Datasette.
+
+    python bench/bench_search.py [--n 100000] [--db /tmp/nianbao-bench.db] [--repeat 7]
+
+Reports are generated (farm.synth specs: the official tables with random values, narrative from the
+seed reports, agencies placed in real counties) and written with the same `archive.build.Writer`
+as `nianbao build` (the extract/parse step is skipped: its speed is measured by the parser's bench).
+Searches go through Datasette in-process (the ASGI app, no network): the table page's search box
+(HTML and JSON) and the ranked canned query with snippets. Prints a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive import regions  # noqa: E402
+from archive.build import DocumentInfo, Processed, Writer, open_fresh  # noqa: E402
+from archive.store import FetchRecord  # noqa: E402
+
+QUERIES = ["复议", "公开", "诉", "2023年", "行政复议", "信息公开工作", "不予公开", "结转", "依申请 复议", "处理费"]
+FILLER = ["加强", "政务公开", "平台建设", "政策解读", "回应关切", "群众", "办事", "服务", "规范", "制度", "培训", "监督",
+          "考核", "社会评议", "责任追究", "信访", "举报", "投诉", "网站", "新媒体", "发布", "审查", "保密", "档案"]
+
+
+def _counties(rng: random.Random, k: int) -> list:
+    from archive.regions import _index
+
+    counties = sorted((r for r in _index().values() if r.county_code and r.city_code), key=lambda r: r.county_code)
+    return rng.sample(counties, k) if len(counties) > k else counties
+
+
+def generate(n: int, seed: int = 1):
+    from farm.synth import random_spec
+
+    rng = random.Random(seed)
+    places = _counties(rng, 400)
+    for i in range(n):
+        region = places[i % len(places)]
+        year = 2019 + rng.randrange(7)
+        level = rng.choice(["乡镇", "街道", "部门"])
+        agency = region.county + rng.choice(["城关", "河口", "龙泉", "新华", "永宁"]) + {
+            "乡镇": "镇人民政府", "街道": "街道办事处", "部门": rng.choice(["民政局", "财政局", "教育局"])}[level]
+        spec = random_spec(rng, year=year, admin_level=level, agency=agency, distinct=False)
+        paragraphs = [p for key in ("preface", "overview", "review_litigation", "problems", "other")
+                      for p in spec.prose.get(key, [])]
+        paragraphs.append("".join(rng.choice(FILLER) for _ in range(rng.randint(30, 120))) + "。")
+        tables = "\n".join(f"{row}\t{col}\t{raw}" for (tbl, row, col), raw in spec.values.items())
+        text = "\n".join(paragraphs) + "\n" + tables
+        cells = [{"table": t, "row": r, "col": c, "raw": raw, "value": _num(raw),
+                  "semantic": "ZERO" if raw == "0" else ("NUMERIC" if _num(raw) is not None else "EMPTY"),
+                  "certain": True, "note": None, "source": {"block": 1, "row": 0, "col": 0}}
+                 for (t, r, c), raw in spec.values.items()]
+        parsed = {"is_report": True, "title": spec.full_title, "agency": agency, "year": year, "admin_level": level,
+                  "format_version": {"A": spec.format_a, "B": spec.format_b, "C": "2021"},
+                  "tables": {k: {"found": True} for k in "ABC"},
+                  "sections": {"overview": "\n".join(spec.prose.get("overview", []))}, "cells": cells,
+                  "checks": [{"rule": "1", "name": "B 总计", "soft": False, "status": "pass", "detail": None}],
+                  "parser_version": "bench"}
+        sha = f"{rng.getrandbits(256):064x}"
+        rec = FetchRecord(sha256=sha, url=f"http://127.0.0.1/bench/{i}.html", final_url=f"http://127.0.0.1/bench/{i}.html",
+                          status=200, content_type="text/html", size=len(text.encode()),
+                          fetched_at="2026-11-01T00:00:00Z", source_id=f"src-{region.county_code}", role="article",
+                          title=spec.full_title, published=f"{year + 1}-01-15")
+        yield DocumentInfo(sha, [rec]), Processed({"sniffed_type": "html"}, text, parsed), region
+
+
+def _num(raw: str):
+    try:
+        return int(raw)
+    except ValueError:
+        try:
+            return float(raw)
+        except ValueError:
+            return None
+
+
+def build_db(path: Path, n: int) -> float:
+    t0 = time.perf_counter()
+    db = open_fresh(path)
+    sources = {}
+    writer = Writer(db, sources)
+    last = t0
+    for i, (info, processed, region) in enumerate(generate(n)):
+        sources.setdefault(info.first.source_id, {"id": info.first.source_id, "division_code": region.county_code})
+        writer.add_document(info, processed, "ok", None)
+        if i % 1000 == 999:
+            db.conn.commit()
+        if time.perf_counter() - last > 10:
+            last = time.perf_counter()
+            print(f"  {i + 1}/{n} reports written, {last - t0:.0f}s", file=sys.stderr, flush=True)
+    writer.finish()
+    db.conn.execute("vacuum")
+    db.conn.close()
+    return time.perf_counter() - t0
+
+
+async def time_searches(path: Path, repeat: int) -> dict:
+    from archive.site import make_datasette
+
+    ds = make_datasette(path)
+    name = path.stem
+    kinds = {
+        "table_html": lambda q: f"/{name}/reports?" + urllib.parse.urlencode({"_search": q}),
+        "table_json": lambda q: f"/{name}/reports.json?" + urllib.parse.urlencode({"_search": q, "_nofacet": 1}),
+        "ranked_query": lambda q: f"/{name}/search.json?" + urllib.parse.urlencode({"q": q}),
+    }
+    out = {}
+    for kind, url in kinds.items():
+        times, per_query = [], {}
+        for q in QUERIES:
+            await ds.client.get(url(q))  # warm
+            qt = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                r = await ds.client.get(url(q))
+                qt.append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 200, (kind, q, r.status_code)
+            times += qt
+            per_query[q] = round(statistics.median(qt), 1)
+        times.sort()
+        out[kind] = {"median_ms": round(statistics.median(times), 1),
+                     "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+                     "per_query_median_ms": per_query}
+    r = await ds.client.get(f"/{name}/reports.json?" + urllib.parse.urlencode({"_search": "复议", "_size": 0}))
+    out["hits"] = {q: (await ds.client.get(f"/{name}/reports.json?" + urllib.parse.urlencode(
+        {"_search": q, "_size": 0, "_nofacet": 1}))).json()["filtered_table_rows_count"] for q in QUERIES}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--db", default="/tmp/nianbao-bench.db")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--skip-build", action="store_true")
+    args = ap.parse_args()
+    path = Path(args.db)
+    result = {"reports": args.n}
+    if not args.skip_build:
+        result["build_seconds"] = round(build_db(path, args.n), 1)
+    result["file_mb"] = round(os.path.getsize(path) / 1e6, 1)
+    result["search"] = asyncio.run(time_searches(path, args.repeat))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
