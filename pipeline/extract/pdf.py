@@ -148,6 +148,26 @@ def _paragraphs(lines: list[dict], page_no: int, left: float, right: float) -> l
     return out
 
 
+def _boxed_lines(page, lines: list[dict]) -> list[tuple[dict, tuple[float, float, float, float]]]:
+    """Text lines enclosed by ruling lines on four sides: one-cell tables, which pdfplumber drops.
+
+    The first row of a table that breaks right after it (e.g. 第二十条第（一）项 at the foot of a page)
+    is such a table; without this it would read as a paragraph.
+    """
+    hs = [e for e in page.horizontal_edges]
+    vs = [e for e in page.vertical_edges]
+    out = []
+    for line in lines:
+        x0, top, x1, bottom = line["x0"], line["top"], line["x1"], line["bottom"]
+        above = [e["top"] for e in hs if top - 20 < e["top"] <= top + 2 and e["x0"] <= x0 and e["x1"] >= x1]
+        below = [e["top"] for e in hs if bottom - 2 <= e["top"] < bottom + 20 and e["x0"] <= x0 and e["x1"] >= x1]
+        left = [e["x0"] for e in vs if e["x0"] <= x0 and e["top"] <= top + 2 and e["bottom"] >= bottom - 2]
+        right = [e["x0"] for e in vs if e["x0"] >= x1 and e["top"] <= top + 2 and e["bottom"] >= bottom - 2]
+        if above and below and left and right:
+            out.append((line, (max(left), max(above), min(right), min(below))))
+    return out
+
+
 def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
     """`ocr_page(pdf_bytes, page_index) -> list[block]` handles pages without a text layer."""
     pdf = open_pdf(data, limits)
@@ -190,6 +210,9 @@ def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
             text_page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in outside_ids)
             lines = [ln for ln in text_page.extract_text_lines(return_chars=True)
                      if not (_PAGE_NUMBER.match(ln["text"]) and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
+            for line, (bx0, btop, bx1, bbottom) in _boxed_lines(page, lines):
+                lines.remove(line)
+                tables_here.append((btop, Table([Span(0, 0, 1, 1, line["text"].strip())], page_no), [bx0, bx1]))
             left = min((ln["x0"] for ln in lines), default=0)
             right = max((ln["x1"] for ln in lines), default=page.width)
             items.extend(_paragraphs(lines, page_no, left, right))
