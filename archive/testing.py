@@ -177,3 +177,33 @@ class served:
             self.proc.wait(10)
         except Exception:  # noqa: BLE001
             self.proc.kill()
+
+
+def make_real_archive(root: str | Path, n: int = 4, seed: int = 5) -> dict:
+    """An archive of real files (HTML article pages and DOCX attachments) for `pipeline.extract`."""
+    from farm.documents import to_docx, to_html
+    from farm.synth import build_document, random_spec
+
+    rng = random.Random(seed)
+    store = ArchiveStore(root)
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "sources.csv", "w", encoding="utf-8") as fh:
+        fh.write("id,name,url,platform,division_code,level\n")
+        fh.write("trs-yuanzhou,宜春市袁州区人民政府,http://127.0.0.1/trs/col/,trs,360902,县级\n")
+    truth = {"pairs": [], "broken": None}
+    for i in range(n):
+        agency = AGENCIES["trs-yuanzhou"][i % 3]
+        spec = random_spec(rng, agency=agency, year=2020 + i, admin_level="部门")
+        doc = build_document(spec)
+        url = f"http://127.0.0.1/trs/art/{i}.html"
+        a = _put(store, to_html(doc), url=url, source_id="trs-yuanzhou", title=spec.full_title,
+                 published=f"{2021 + i}-01-20", fetched_at=f"2026-11-02T00:00:0{i}Z", content_type="text/html")
+        b = _put(store, to_docx(doc), url=url.replace(".html", ".docx"), source_id="trs-yuanzhou",
+                 role="attachment", parent_url=url, title="附件", fetched_at=f"2026-11-02T00:01:0{i}Z",
+                 content_type="application/octet-stream")
+        truth["pairs"].append((a, b, agency, spec.year))
+    truth["broken"] = _put(store, b"PK\x03\x04 this is not a real docx", url="http://127.0.0.1/trs/files/x.docx",
+                           source_id="trs-yuanzhou", role="attachment", fetched_at="2026-11-02T00:02:00Z",
+                           content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return truth

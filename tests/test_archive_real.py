@@ -1,0 +1,34 @@
+"""`nianbao build` with the real extraction and parser, on real HTML and DOCX files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from archive.testing import make_real_archive
+
+
+def test_build_real_files_with_the_cli(tmp_path):
+    from nianbao.cli import main
+
+    truth = make_real_archive(tmp_path / "archive")
+    db = tmp_path / "out" / "nianbao.db"
+    result = CliRunner().invoke(main, ["build", "--archive-dir", str(tmp_path / "archive"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    docs = dict(conn.execute("select sha256, extraction_status from documents"))
+    assert docs[truth["broken"]] in ("failed", "error")
+    assert conn.execute("select extraction_error from documents where sha256 = ?", (truth["broken"],)).fetchone()[0]
+    for html_sha, docx_sha, agency, year in truth["pairs"]:
+        assert docs[html_sha] == docs[docx_sha] == "ok"
+        rows = conn.execute("select document_sha256, status, format_b, county from reports where agency = ? and year = ?",
+                            (agency, year)).fetchall()
+        assert len(rows) == 2 and sorted(r[1] for r in rows) == ["current", "duplicate"], rows
+        assert all(r[3] == "袁州区" for r in rows)
+        # the two renderings give the same numbers
+        a, b = (dict(conn.execute("select tbl || row || col, value from cells c join reports r on r.id = c.report_id "
+                                  "where r.document_sha256 = ?", (sha,))) for sha in (html_sha, docx_sha))
+        assert a == b and len(a) >= 198
+    assert conn.execute("select sniffed_type from documents where sha256 = ?", (truth["pairs"][0][1],)).fetchone() == (
+        "docx",)
