@@ -235,3 +235,27 @@ def test_plain_scrapy_crawl_from_repo_root(farm, sources, tmp_path):
     site = site_of(farm, "generic")
     assert (proc.returncode, last_run(archive)["sources"]["generic-suqian"]["new"]) == (
         0, len(manifest_reports(farm, site.id)))
+
+
+# --- platform auto-detection --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def auto(farm, tmp_path_factory):
+    """The farm crawled with every source declared `auto`."""
+    tmp = tmp_path_factory.mktemp("auto")
+    lines = farm.write_sources_csv(tmp / "farm.csv").read_text(encoding="utf-8").splitlines()
+    rows = [lines[0]] + [line.rsplit(",", 1)[0] + ",auto" for line in lines[1:]]
+    (tmp / "sources.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    crawl(tmp / "sources.csv", tmp / "archive")
+    return tmp / "archive", last_run(tmp / "archive")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_auto_detects_platform(farm, auto, family):
+    assert auto[1]["sources"][site_of(farm, family).id]["detected_platform"] == family
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_auto_archives_every_report(farm, auto, family):
+    site = site_of(farm, family)
+    archived = {r.url for r in records(auto[0]) if r.role == "article"}
+    assert [r["article_url"] for r in manifest_reports(farm, site.id) if r["article_url"] not in archived] == []

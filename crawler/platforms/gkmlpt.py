@@ -70,7 +70,7 @@ class GkmlptStrategy(Strategy):
             return self._parse_api(response, info)
         text = response.text
         sid = SID.search(text) or SID_QUERY.search(text) or SID_QUERY.search(response.url)
-        category = info.get("category")
+        category = info.get("category") or (info.get("fragment") if str(info.get("fragment", "")).isdigit() else None)
         if not category:
             m = REPORT_CATEGORY.search(text) or CATEGORY.search(text) or API.search(text)
             category = m.group(1) if m else "0"

@@ -132,7 +132,10 @@ class ReportsSpider(scrapy.Spider):
         for source in self.sources.values():
             self.tally.source(source.id).platform = source.platform
             strategy = get_strategy("generic" if source.platform == "auto" else source.platform)
+            fragment = urlsplit(source.url).fragment
             for page in strategy.first_requests(source):
+                if fragment:  # never sent to the server, but it may name the column (gkmlpt: #<category>)
+                    page.info.setdefault("fragment", fragment)
                 request = self._listing_request(source, source.platform, page)
                 if request is not None:
                     yield request
@@ -261,6 +264,13 @@ class ReportsSpider(scrapy.Spider):
         source = self.sources[response.meta["source_id"]]
         tally = self.tally.source(source.id)
         if response.status == 304:
+            # Unchanged page: its attachments may still have been replaced in place; ask for them too.
+            last = self.index.last_record(response.url)
+            for link in (last.extra.get("attachments", []) if last else []):
+                request = self._document_request(source, link["url"], "attachment", parent_url=last.url,
+                                                 title=link.get("title"), published=last.published)
+                if request is not None:
+                    yield request
             return
         self.gone.back(response.url)
         extra = dict(response.meta.get("extra") or {})

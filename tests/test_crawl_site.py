@@ -1,0 +1,156 @@
+"""The crawler on a tiny hand-made site whose content a test can change between crawls.
+
+What the farm cannot show: a corrected document at the same URL (a new version beside the old one),
+robots.txt, links off the source's host, and a pager that never ends.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from archive.store import ArchiveStore
+
+REPO = Path(__file__).resolve().parents[1]
+PDF_V1 = b"%PDF-1.4\n% report v1\n"
+PDF_V2 = b"%PDF-1.4\n% report v2, corrected\n"
+
+
+class Site:
+    def __init__(self):
+        self.pages: dict[str, tuple[bytes, str]] = {}
+        self.log: list[str] = []
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handler(self):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                site.log.append(self.path)
+                if self.path.startswith("/loop/"):  # a pager that never ends
+                    n = int(self.path.split("/")[2].split(".")[0])
+                    body = f'<html><body><a href="/loop/{n + 1}.html">下一页</a></body></html>'.encode()
+                    ctype = "text/html; charset=utf-8"
+                elif self.path in site.pages:
+                    body, ctype = site.pages[self.path]
+                else:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", email.utils.formatdate(usegmt=True))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+def html(body: str) -> tuple[bytes, str]:
+    return f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode(), "text/html; charset=utf-8"
+
+
+@pytest.fixture(scope="module")
+def site():
+    s = Site()
+    other = "http://127.0.0.2:9/nb/2022.html"  # another host: a mirror must never be followed
+    s.pages["/robots.txt"] = (b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    s.pages["/nb/index.html"] = html(
+        '<ul><li><a href="/nb/2023.html">测试县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li>'
+        '<li><a href="/private/2021.html">测试县2021年政府信息公开工作年度报告</a><span>2022-01-20</span></li>'
+        f'<li><a href="{other}">测试县2022年政府信息公开工作年度报告</a><span>2023-01-20</span></li></ul>')
+    s.pages["/nb/2023.html"] = html('<div id="zoom"><p>正文</p><a href="/nb/P02024.pdf">附件.pdf</a>'
+                                    f'<a href="http://127.0.0.2:9/x.pdf">镜像.pdf</a></div>')
+    s.pages["/nb/P02024.pdf"] = (PDF_V1, "application/pdf")
+    s.pages["/private/2021.html"] = html("<p>私有</p>")
+    yield s
+    s.server.shutdown()
+
+
+def crawl(site, tmp: Path, archive: Path, *settings: str, source_url: str = "/nb/index.html") -> dict:
+    src = tmp / "sources.csv"
+    src.write_text(f"id,name,url,platform\nt,测试县人民政府,{site.base}{source_url},generic\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "nianbao", "crawl", "--sources", str(src), "--archive-dir", str(archive),
+           "--no-polite"]
+    for s in settings:
+        cmd += ["-s", s]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    runs = sorted((archive / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    record = json.loads(runs[-1].read_text(encoding="utf-8"))
+    record["_returncode"] = proc.returncode
+    return record
+
+
+@pytest.fixture(scope="module")
+def runs(site, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("site")
+    archive = tmp / "archive"
+    first = crawl(site, tmp, archive)
+    site.pages["/nb/P02024.pdf"] = (PDF_V2, "application/pdf")  # the portal replaces the file in place
+    site.log.clear()
+    second = crawl(site, tmp, archive, "NIANBAO_REVALIDATE_KNOWN=1")
+    return first, second, archive, list(site.log)
+
+
+def test_first_crawl_archives_report_and_attachment(runs):
+    e = runs[0]["sources"]["t"]
+    assert (e["new"], e["attachments_new"]) == (1, 1)
+
+
+def test_robots_txt_obeyed(runs):
+    assert [f["reason"] for f in runs[0]["sources"]["t"]["failures"]] == ["forbidden by robots.txt"]
+
+
+def test_off_host_links_dropped(runs):
+    assert runs[0]["sources"]["t"]["offsite_links_dropped"] == 2
+
+
+def test_changed_attachment_is_a_new_version(runs):
+    assert runs[1]["sources"]["t"]["attachments_changed"] == 1
+
+
+def test_old_version_kept(runs):
+    store = ArchiveStore(runs[2])
+    shas = [r.sha256 for r in store.fetches() if r.url.endswith("/P02024.pdf")]
+    assert [store.get(s) for s in shas] == [PDF_V1, PDF_V2]
+
+
+def test_unchanged_article_revalidated_not_refetched(runs):
+    e = runs[1]["sources"]["t"]
+    assert (e["new"], e["changed"]) == (0, 0)
+
+
+def test_revalidation_is_conditional(runs):
+    store = ArchiveStore(runs[2])
+    assert sum(1 for r in store.fetches() if r.url.endswith("/nb/2023.html")) == 1
+
+
+def test_pager_loop_is_bounded(site, tmp_path):
+    record = crawl(site, tmp_path, tmp_path / "archive", "NIANBAO_MAX_LISTING_PAGES=5", source_url="/loop/1.html")
+    e = record["sources"]["t"]
+    assert (e["listing_pages"], e["listing_pages_capped"], e["status"], record["_returncode"]) == (5, True, "broken", 1)
