@@ -8,6 +8,7 @@ they cost about a second each (LibreOffice, rasterising).
 from __future__ import annotations
 
 import copy
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from farm.model import Item
 from pipeline.blocks import Document
 
 # Bumped when the way reports are made changes, so cached renderings are not reused.
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -100,6 +101,27 @@ def inline_html(report: Report) -> str:
 
 
 # ---------------------------------------------------------------- binaries ---
+def pin_pdf_dates(data: bytes, year: int) -> bytes:
+    """Make a LibreOffice PDF reproducible: fixed CreationDate/ModDate and /ID, same byte lengths.
+
+    LibreOffice stamps the export time and a random file id; replacing them with values of equal
+    length keeps every xref offset valid, so the same seed gives the same bytes on any machine.
+    """
+    stamp = f"{year + 1}0115093000".encode()
+
+    def date(m: re.Match) -> bytes:
+        digits = m.group(2)
+        return m.group(1) + (stamp + b"0" * len(digits))[:len(digits)]
+
+    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d+)", date, data)
+    # /ID is random and /DocChecksum covers the stamped bytes: derive both from everything else.
+    core = re.sub(rb"/ID\s*\[[^\]]*\]|/DocChecksum\s*/[0-9A-F]{32}", b"", data)
+    digest = hashlib.md5(core).hexdigest().upper().encode()
+    data = re.sub(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]{32})(>\s*<)([0-9A-Fa-f]{32})(>)",
+                  lambda m: m.group(1) + digest + m.group(3) + digest + m.group(5), data)
+    return re.sub(rb"(/DocChecksum\s*/)[0-9A-F]{32}", lambda m: m.group(1) + digest, data)
+
+
 def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
     """The report rendered as an attachment file, from the cache when it was made before.
 
@@ -117,7 +139,7 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
         return cached("docx", lambda: documents.to_docx(report.doc))
 
     def pdf() -> bytes:
-        return cached("pdf", lambda: documents.to_pdf(docx()))
+        return cached("pdf", lambda: pin_pdf_dates(documents.to_pdf(docx()), report.spec.year))
 
     if fmt == "docx":
         return docx()
@@ -129,5 +151,5 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
         return cached("xls", lambda: documents.to_xls(report.doc, with_prose=True), with_prose=True)
     if fmt == "pdf-scanned":
         scan = {"dpi": 150, "skew_degrees": 0.6, "noise": 6.0, "seed": report.spec.year}
-        return cached("pdf-scanned", lambda: documents.to_scanned_pdf(pdf(), **scan), **scan)
+        return cached("pdf-scanned", lambda: pin_pdf_dates(documents.to_scanned_pdf(pdf(), **scan), report.spec.year), **scan)
     raise ValueError(f"unknown attachment format {fmt!r}")
