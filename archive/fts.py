@@ -55,9 +55,36 @@ def _token(chars: str) -> str:
     return ENC + "x".join(format(ord(c), "x") for c in chars)
 
 
-def _run_tokens(run: str) -> list[str]:
+def _run_tokens_simple(run: str) -> list[str]:
+    """Reference form of `_run_tokens` (kept for tests)."""
     out = [_token(run[i : i + 2]) for i in range(len(run) - 1)]
     out.append(_token(run[-1]))
+    return out
+
+
+_SEGMENT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+)|([^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+)")
+_HEX: dict[str, str] = {}
+
+
+def _hex(ch: str) -> str:
+    h = _HEX.get(ch)
+    if h is None:
+        h = _HEX[ch] = format(ord(ch), "x")
+    return h
+
+
+def _run_tokens(run: str) -> list[str]:
+    """Bigrams of one whitespace-free run plus its last character, as `_token` writes them (fast path)."""
+    n = len(run)
+    out: list[str] = []
+    for m in _SEGMENT.finditer(run):
+        s, e = m.span()
+        if m.group(1) is not None:  # plain characters: bigrams are the text itself
+            out.extend([run[i : i + 2] for i in range(s, e - 1)])
+            out.append(run[e - 1] if e == n else ENC + _hex(run[e - 1]) + "x" + _hex(run[e]))
+        else:
+            for j in range(s, e):
+                out.append(ENC + _hex(run[j]) + ("x" + _hex(run[j + 1]) if j + 1 < n else ""))
     return out
 
 

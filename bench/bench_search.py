@@ -33,6 +33,15 @@ FILLER = ["加强", "政务公开", "平台建设", "政策解读", "回应关�
           "考核", "社会评议", "责任追究", "信访", "举报", "投诉", "网站", "新媒体", "发布", "审查", "保密", "档案"]
 
 
+def _labels() -> dict:
+    from pipeline import schema as fmt
+
+    return {**fmt.A_ROW_LABELS, **fmt.B_ROW_LABELS, **fmt.C_ROW_LABELS}
+
+
+LABELS = _labels()
+
+
 def _counties(rng: random.Random, k: int) -> list:
     from archive.regions import _index
 
@@ -55,7 +64,10 @@ def generate(n: int, seed: int = 1):
         paragraphs = [p for key in ("preface", "overview", "review_litigation", "problems", "other")
                       for p in spec.prose.get(key, [])]
         paragraphs.append("".join(rng.choice(FILLER) for _ in range(rng.randint(30, 120))) + "。")
-        tables = "\n".join(f"{row}\t{col}\t{raw}" for (tbl, row, col), raw in spec.values.items())
+        by_row: dict = {}
+        for (tbl, row, col), raw in spec.values.items():
+            by_row.setdefault((tbl, row), []).append(raw)
+        tables = "\n".join(LABELS.get(row, row) + "\t" + "\t".join(raws) for (tbl, row), raws in by_row.items())
         text = "\n".join(paragraphs) + "\n" + tables
         cells = [{"table": t, "row": r, "col": c, "raw": raw, "value": _num(raw),
                   "semantic": "ZERO" if raw == "0" else ("NUMERIC" if _num(raw) is not None else "EMPTY"),

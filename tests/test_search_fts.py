@@ -104,3 +104,12 @@ def test_database_readable_without_extensions(tmp_path):
 def test_snippet_marks_hits():
     s = fts.snippet("今年共办理行政复议案件3件，无行政诉讼。", "复议 诉")
     assert "【复议】" in s and "【诉】" in s
+
+
+def test_fast_tokenizer_equals_reference():
+    rng = random.Random(5)
+    for _ in range(5000):
+        run = fts.normalize("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 12)))).replace(" ", "")
+        run = "".join(run.split())
+        if run:
+            assert fts._run_tokens(run) == fts._run_tokens_simple(run), run
