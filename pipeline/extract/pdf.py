@@ -30,7 +30,7 @@ def open_pdf(data: bytes, limits: Limits):
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
     except Exception as exc:
-        text = f"{type(exc).__name__} {exc} {getattr(exc, '__cause__', '')!r}".lower()
+        text = f"{type(exc).__name__} {exc} {exc.args!r} {exc.__context__!r}".lower()
         if "password" in text or "encrypt" in text:
             raise ExtractionError("password-protected PDF") from None
         raise ExtractionError(f"corrupt or truncated PDF: {type(exc).__name__}: {exc}"[:300]) from None

@@ -1,0 +1,136 @@
+"""Bad input is refused with a reason, never a crash or a silently empty document."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+
+import pytest
+
+from conftest_extract import rendered
+from pipeline.extract import ExtractionError, Limits, extract_bytes, extract_file
+from pipeline.extract import office
+
+
+def _reason(data: bytes, filename: str | None = None, limits: Limits | None = None) -> str:
+    with pytest.raises(ExtractionError) as info:
+        extract_bytes(data, filename, limits=limits)
+    return str(info.value)
+
+
+def test_empty_file():
+    assert "empty" in _reason(b"", "a.pdf")
+
+
+def test_binary_garbage():
+    assert "unrecognised" in _reason(os.urandom(4096) + b"\x00" * 10)
+
+
+def test_truncated_docx():
+    data = rendered("001", "docx")
+    assert "DOCX" in _reason(data[: len(data) // 2], "a.docx") or "zip" in _reason(data[: len(data) // 2], "a.docx")
+
+
+def test_truncated_pdf():
+    data = rendered("001", "pdf")
+    assert "PDF" in _reason(data[:3000], "a.pdf")
+
+
+def test_corrupt_docx_xml():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document xmlns:w='x'><w:body><w:p>unclosed")
+    assert "corrupt DOCX" in _reason(buf.getvalue(), "a.docx")
+
+
+def test_password_protected_pdf():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt="secret")
+    c.drawString(100, 700, "annual report")
+    c.showPage()
+    c.save()
+    assert _reason(buf.getvalue(), "a.pdf") == "password-protected PDF"
+
+
+def test_docx_zip_bomb_refused_before_decompressing():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"<w:document>" + b" " * 50_000_000 + b"</w:document>")
+    data = buf.getvalue()
+    assert len(data) < 1_000_000
+    start = time.perf_counter()
+    assert "zip bomb" in _reason(data, "a.docx")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_docx_over_unzipped_limit():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", os.urandom(300_000))
+    assert "zip bomb" in _reason(buf.getvalue(), "a.docx", Limits(max_unzipped_bytes=100_000))
+
+
+def test_xml_external_entity_refused():
+    xml = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           "<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", xml)
+    reason = _reason(buf.getvalue(), "a.docx")
+    assert "entit" in reason and "root:" not in reason
+
+
+def test_200_mb_file_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.pdf"
+    with open(path, "wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse: nothing is written or read
+    start = time.perf_counter()
+    with pytest.raises(ExtractionError, match="larger than 50 MB"):
+        extract_file(path)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_500_blank_pages_hit_the_page_limit():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for _ in range(500):
+        c.showPage()
+    c.save()
+    assert "500 pages" in _reason(buf.getvalue(), "blank.pdf")
+
+
+def test_blank_pdf_under_the_limit_is_not_silently_empty():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for _ in range(3):
+        c.showPage()
+    c.save()
+    assert "blank" in _reason(buf.getvalue(), "blank.pdf")
+
+
+def test_type_not_matching_name():
+    page = rendered("001", "html")
+    assert "does not match" in _reason(page, "report.pdf")
+
+
+def test_doc_that_is_really_html_is_read():
+    doc = extract_bytes(rendered("001", "html"), "report.doc")
+    assert doc.meta["sniffed_type"] == "html"
+
+
+def test_conversion_timeout_kills_soffice():
+    with pytest.raises(ExtractionError, match="timed out"):
+        office.convert(rendered("001", "docx"), "docx", "pdf", timeout=0.3)
