@@ -205,6 +205,7 @@ class RunRecorder:
             "finish_reason": reason,
             "status": "broken" if broken else ("ok" if reason == "finished" else reason),
             "broken_sources": broken,
+            "elapsed_seconds": stats.get_value("elapsed_time_seconds"),
             "requests": stats.get_value("downloader/request_count", 0),
             "responses": stats.get_value("downloader/response_count", 0),
             "documents_new": sum(e["documents_new"] for e in per_source.values()),
