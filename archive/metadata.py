@@ -83,7 +83,8 @@ TABLES = {
     "crawl_run_sources": ("每次运行中每个来源的结果 Per-source results of each run", {
         "run_id": "运行 Run", "source_id": "来源 Source", "status": "状态 Status", "ok": "成功 1 = ok",
         "reports_found": "发现的年报 Reports found", "documents_new": "新文件 New documents",
-        "failures": "失败数 Failures", "error": "错误 Error", "started_at": "开始 Started",
+        "failures": "失败数 Failures", "error": "错误 Error",
+        "failure_reasons": "失败的文件及原因 Failed documents and why",  "started_at": "开始 Started",
         "finished_at": "结束 Finished", "raw": "原始记录 Raw JSON"}),
 }
 WIDE_COMMON = {"report_id": "报告 Report", "agency": "机关 Agency", "year": "年度 Year", "province": "省 Province",

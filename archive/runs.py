@@ -44,6 +44,21 @@ def _source_entries(data: dict) -> list[tuple[str, dict]]:
     return sorted(out, key=lambda e: e[0])
 
 
+def _reasons(e: dict) -> str | None:
+    """The crawler's per-document failures ({url, kind, reason}) as one readable line each (first 20)."""
+    items = e.get("failures")
+    if not isinstance(items, list) or not items:
+        return None
+    lines = []
+    for f in items[:20]:
+        if isinstance(f, dict):
+            lines.append(" ".join(str(f.get(k)) for k in ("kind", "reason", "url") if f.get(k)))
+        else:
+            lines.append(str(f))
+    more = len(items) - 20
+    return "\n".join(lines) + (f"\n… {more} more" if more > 0 else "")
+
+
 def _source_row(run_id: str, sid: str, e: dict, run: dict) -> dict:
     error = _first(e, "error", "errors", "failure", "failures_detail", "reason", "message")
     if isinstance(error, (list, tuple)):
@@ -64,8 +79,10 @@ def _source_row(run_id: str, sid: str, e: dict, run: dict) -> dict:
         "ok": None if ok is None else int(bool(ok)),
         "reports_found": _int(_first(e, "reports_found", "found", "reports", "items", "items_found")),
         "documents_new": _int(_first(e, "documents_new", "new", "new_documents", "new_reports", "stored_new")),
-        "failures": _int(_first(e, "failures", "failed", "errors_count", "error_count")),
+        "failures": _int(e["failed"]) if isinstance(e.get("failed"), int) and not isinstance(e.get("failed"), bool)
+        else _int(_first(e, "failures", "errors_count", "error_count")),
         "error": None if error is None else str(error),
+        "failure_reasons": _reasons(e),
         "started_at": _first(e, "started_at", "start", default=_first(run, "started_at", "start")),
         "finished_at": _first(e, "finished_at", "end", "finished", default=_first(run, "finished_at", "end")),
         "raw": json.dumps(e, ensure_ascii=False, sort_keys=True),

@@ -68,7 +68,7 @@ def create(db: sqlite_utils.Database) -> None:
     )
     db["crawl_run_sources"].create(
         {"run_id": str, "source_id": str, "status": str, "ok": int, "reports_found": int, "documents_new": int,
-         "failures": int, "error": str, "started_at": str, "finished_at": str, "raw": str},
+         "failures": int, "error": str, "failure_reasons": str, "started_at": str, "finished_at": str, "raw": str},
         pk=("run_id", "source_id"),
         foreign_keys=[("run_id", "crawl_runs", "run_id")],
     )

@@ -119,3 +119,27 @@ def test_export_filters_like_facets(built, tmp_path):
     assert all(r["year"] == "2023" and r["province"] == "浙江省" for r in rows)
     bad = CliRunner().invoke(export, ["--db", str(db), "--table", "nope"])
     assert bad.exit_code != 0
+
+
+def test_crawler_run_shape(tmp_path):
+    import json
+
+    from archive.runs import read_runs
+
+    (tmp_path / "runs").mkdir()
+    run = {"run_id": "r1", "started_at": "2026-11-01T00:00:00+00:00", "finished_at": "2026-11-01T00:10:00+00:00",
+           "finish_reason": "finished", "status": "broken", "broken_sources": ["s1"], "documents_new": 3,
+           "sources": {"s1": {"status": "broken", "ok": False, "error": "no report listed", "reports_found": 0,
+                              "new": 0, "documents_new": 0, "failed": 2,
+                              "failures": [{"url": "http://x/1", "kind": "http", "reason": "HTTP 500"},
+                                           {"url": "http://x/2", "kind": "extract", "reason": "timeout"}]},
+                       "s2": {"status": "ok", "ok": True, "error": None, "reports_found": 7, "documents_new": 3,
+                              "failed": 0, "failures": []}}}
+    (tmp_path / "runs" / "r1.json").write_text(json.dumps(run))
+    (tmp_path / "runs" / "torn.json").write_text("{not json")
+    runs, per_source = read_runs(tmp_path)
+    assert [(r["run_id"], r["status"], r["sources_failed"], r["documents_new"]) for r in runs] == [("r1", "broken", 1, 3)]
+    s1, s2 = per_source
+    assert (s1["source_id"], s1["ok"], s1["failures"], s1["error"]) == ("s1", 0, 2, "no report listed")
+    assert s1["failure_reasons"].splitlines() == ["http HTTP 500 http://x/1", "extract timeout http://x/2"]
+    assert (s2["ok"], s2["reports_found"], s2["documents_new"]) == (1, 7, 3)
