@@ -334,8 +334,27 @@ def _process(store: ArchiveStore, info: DocumentInfo, processor: Processor) -> t
     return processed, "ok", None
 
 
+def _work(args) -> tuple[Processed | None, str, str | None]:
+    archive_dir, info, processor = args
+    return _process(ArchiveStore(archive_dir), info, processor)
+
+
+def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int):
+    """(info, processed, status, error) in document order; `jobs` > 1 extracts and parses in worker processes."""
+    if jobs <= 1 or len(docs) < 2:
+        for info in docs:
+            yield (info, *_process(store, info, processor))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        work = ((store.root, info, processor) for info in docs)
+        for info, result in zip(docs, pool.map(_work, work, chunksize=4)):
+            yield (info, *result)
+
+
 def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | None = None,
-          sources_file: str | Path | None = None, progress: bool = True, stream=None) -> dict:
+          sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1) -> dict:
     """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place."""
     processor = processor or default_processor
     store = ArchiveStore(archive_dir)
@@ -353,8 +372,7 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
                     by_url.setdefault(rec.url, rec)
                     by_url.setdefault(rec.final_url, rec)
         bar = Progress(len(docs), stream) if progress else None
-        for i, info in enumerate(docs):
-            processed, status, error = _process(store, info, processor)
+        for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs)):
             parent = by_url.get(info.first.parent_url) if info.first.parent_url else None
             parent_meta = {"title": parent.title, "published": parent.published} if parent else {}
             writer.add_document(info, processed, status, error, parent_meta)

@@ -17,14 +17,16 @@ EXPORT_TABLES = ["reports", "current_reports", "documents", "cells", "checks", "
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
 @click.option("--sources", "sources_file", type=click.Path(dir_okay=False, exists=True),
               help="Source registry CSV (default: ARCHIVE_DIR/sources.csv when present).")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="Worker processes for extraction and parsing (the result does not depend on it).")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def build(archive_dir, db_path, sources_file, quiet):
+def build(archive_dir, db_path, sources_file, jobs, quiet):
     """Build the database from every stored original (no network). Same archive, same database."""
     from archive.build import build as run_build
 
     if not Path(archive_dir).is_dir():
         raise click.ClickException(f"no archive at {archive_dir}")
-    counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet)
+    counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet, jobs=jobs)
     click.echo(f"{db_path}: {counts['documents']} documents, {counts['reports']} reports, "
                f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
 

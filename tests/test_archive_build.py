@@ -41,10 +41,10 @@ def test_counts_and_failures_recorded(built):
         (0, "a notice about a report")]
 
 
-def test_same_archive_same_database(built, tmp_path):
+def test_same_archive_same_database_with_worker_processes(built, tmp_path):
     root, db, _, _ = built
     again = tmp_path / "again.db"
-    build(root / "archive", again, processor=envelope_processor, progress=False)
+    build(root / "archive", again, processor=envelope_processor, progress=False, jobs=2)
     a, b = sqlite3.connect(db), sqlite3.connect(again)
     assert list(a.iterdump()) == list(b.iterdump())
 
