@@ -14,6 +14,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
 from archive.store import ArchiveStore, FetchRecord
 from crawler.platforms.base import canonical_url
 from crawler.runs import RunTally
@@ -97,9 +99,20 @@ class ArchiveIndex:
                     out.append((rec, link))
         return out
 
+    @retry(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(4),
+           wait=wait_exponential(multiplier=0.2, max=3), reraise=True)
+    def _put(self, body: bytes) -> str:
+        """Objects are written outside Scrapy, so a transient file-system error is retried here (tenacity)."""
+        return self.store.put(body)
+
+    @retry(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(4),
+           wait=wait_exponential(multiplier=0.2, max=3), reraise=True)
+    def _record(self, rec: FetchRecord) -> None:
+        self.store.record(rec)
+
     def write(self, doc: FetchedDocument) -> tuple[str, str]:
         """Store a fetched document; answer (sha256, outcome) with outcome new | changed | unchanged."""
-        sha = self.store.put(doc.body)
+        sha = self._put(doc.body)
         if self.has(doc.url, sha):
             return sha, "unchanged"
         outcome = "changed" if self.known(doc.url) else "new"
@@ -109,7 +122,7 @@ class ArchiveIndex:
             source_id=doc.source_id, role=doc.role, headers=doc.headers, parent_url=doc.parent_url,
             title=doc.title, published=doc.published, extra=doc.extra,
         )
-        self.store.record(rec)
+        self._record(rec)
         self._add(rec)
         return sha, outcome
 

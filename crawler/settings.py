@@ -19,8 +19,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 ARCHIVE_DIR = os.environ.get("NIANBAO_ARCHIVE_DIR", "demo-data/archive")
 
 # --- politeness -------------------------------------------------------------------------------------------
-USER_AGENT = ("nianbao-crawler/0.1 (+https://github.com/nianbao/nianbao; archives 政府信息公开工作年度报告; "
-              "contact: see project page)")
+# Identifies the crawler and says where to reach its operator: set NIANBAO_CONTACT_URL when you deploy.
+NIANBAO_CONTACT_URL = os.environ.get("NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao/issues")
+USER_AGENT = f"nianbao-crawler/0.1 (+{NIANBAO_CONTACT_URL}; archive of government information-disclosure annual reports)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
