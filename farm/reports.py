@@ -68,7 +68,9 @@ def make_report(item: Item, site_level: str) -> Report:
     fmt = "2021" if year >= 2021 else "2019"
     # Real reports lag behind the format change: some 2021+ reports keep the 2019 application table.
     format_b = "2019" if year >= 2021 and rng.random() < 0.12 else fmt
-    distinct = item.admin_level not in ("乡镇", "街道")
+    # Most reports have small numbers and many zeros, as real ones do; the site's own government gets
+    # all-distinct numbers in two years, so a cell shifted by an extractor cannot pass for its neighbour.
+    distinct = item.admin_level == site_level and year in (2020, 2023)
     spec = synth.random_spec(rng, distinct=distinct, format_a=fmt, format_b=format_b, year=year,
                              admin_level=item.admin_level, agency=item.agency)
     spec.title = item.title.removesuffix("（更正）")

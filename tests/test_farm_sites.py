@@ -292,3 +292,31 @@ def test_sources_csv_lists_every_site_for_the_crawler(farm, tmp_path):
         rows = list(csv.DictReader(fh))
     assert [(r["id"], r["url"], r["platform"], len(r["division_code"])) for r in rows] == \
         [(s.id, s.column_url, s.platform, 6) for s in farm.sites]
+
+
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_no_link_is_broken_but_the_dead_ones(farm, site_id):
+    """Follow every in-site link, script, stylesheet and image from the home page, listings and articles."""
+    import lxml.html
+    from urllib.parse import urljoin, urldefrag
+
+    site = farm.site(site_id)
+    browser = Browser()
+    queue = [site.base_url + "/", urldefrag(site.column_url)[0]] + [p["url"] for p in pages(farm, site_id, "listing")]
+    queue += [r["article_url"] for r in reports(farm, site_id)] + [p["url"] for p in pages(farm, site_id, "interpretation")]
+    queue = list(dict.fromkeys(queue))
+    seen, broken = set(queue), set()
+    while queue:
+        url = queue.pop()
+        resp = browser.get(url)
+        if resp.status == 404:
+            broken.add(url)
+        if resp.status != 200 or not resp.headers.get("content-type", "").startswith("text/html"):
+            continue
+        doc = lxml.html.fromstring(decode(resp))
+        for el, attr in [(e, a) for e in doc.iter("a", "script", "link", "img") for a in ("href", "src") if e.get(a)]:
+            target = urldefrag(urljoin(url, el.get(attr)))[0]
+            if urlsplit(target).netloc == urlsplit(site.base_url).netloc and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    assert broken - {p["url"] for p in pages(farm, site_id, "dead_link")} == set()

@@ -44,6 +44,8 @@ class SiteBuilder:
     """Collects a site's resources. Platform modules subclass it and lay out URLs their way."""
 
     nav: list[tuple[str, str]] = []
+    # Other in-site links of the chrome (side menus) that should answer with a page, not a 404.
+    extra_stubs: list[str] = []
 
     def __init__(self, plan: SitePlan, ctx: BuildContext) -> None:
         self.plan = plan
@@ -85,7 +87,7 @@ class SiteBuilder:
 
     def stubs(self) -> None:
         """Pages behind nav links and footer links that are not built otherwise: short lists of news."""
-        targets = [href for _, href in self.nav] + ["/wzdt.html", "/lxwm.html"]
+        targets = [href for _, href in self.nav] + ["/wzdt.html", "/lxwm.html", "/sitemap/"] + self.extra_stubs
         for href in targets:
             path = urlsplit(href).path
             if not href.startswith("/") or route_key(path) in self.content.resources:
@@ -101,14 +103,36 @@ class SiteBuilder:
             return bodies.report_body(item, self.ctx.inline_html(item) if item.inline else "", attachment_links)
         if item.kind == "interpretation":
             report = self.by_key[item.about]
+            self.add(f"/images/tujie_{report.year}.jpg", _PNG, "image/png")
             return bodies.interpretation_body(item, report, href_of(report))
         if item.kind == "notice":
             return bodies.notice_body(item, self.plan)
         return bodies.unrelated_body(item, self.plan)
 
+    def assets(self) -> None:
+        """The stylesheet, script and images every page references, so a browser's requests succeed."""
+        for path, body, ctype in ASSETS:
+            if route_key(path) not in self.content.resources:
+                self.add(path, body, ctype)
+
     def finish(self) -> SiteContent:
         self.stubs()
+        self.assets()
         return self.content
+
+
+# A 1x1 grey PNG: logos and banners only need to exist.
+_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+                     "3a7e9b550000000a4944415478da63f8ff1f0003ff01ff5a1f6ac40000000049454e44ae426082")
+ASSETS = [
+    ("/css/common.css", b"body{margin:0;font:14px/1.8 'Microsoft YaHei',SimSun;}.w1200{width:1200px;margin:0 auto;}"
+                        b".nav ul li{float:left;}.list li span{float:right;}.footer{text-align:center;}", "text/css"),
+    ("/js/jquery.min.js", b"/*! jQuery v1.12.4 | (c) jQuery Foundation | jquery.org/license (stub served by the farm) */",
+     "application/javascript"),
+    ("/images/logo.png", _PNG, "image/png"),
+    ("/images/banner.jpg", _PNG, "image/png"),
+    ("/images/jiucuo.png", _PNG, "image/png"),
+]
 
 
 def pages_of(items: list[Item], per_page: int) -> list[list[Item]]:

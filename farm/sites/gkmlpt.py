@@ -41,6 +41,9 @@ class GkmlptSite(SiteBuilder):
                 self.build_article(item)
         self.build_catalogue()
         self.build_api()
+        for js in ("/gkmlpt/static/js/manifest.js", "/gkmlpt/static/js/app.js"):
+            self.add(js, b"/* gkmlpt app: reads window._CONFIG.SID and calls /gkmlpt/api/all/<cat> */",
+                     "application/javascript")
         self.add_page("/", self.page(self.plan.name, '<div class="box"><h3>政务公开</h3><ul>'
                                      '<li><a href="/gkmlpt/index">政府信息公开目录</a></li></ul></div>', current="首页"))
         self.robots(["/search/", "/manage/"])

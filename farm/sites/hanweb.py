@@ -47,6 +47,10 @@ class HanwebSite(SiteBuilder):
                 self.build_article(item)
         self.build_column()
         self.content.handlers[PROXY] = self.dataproxy
+        self.add("/module/jslib/jquery/jpage/jquery.page.min.js", b"/* jpage: pages a datastore via dataproxy.jsp */",
+                 "application/javascript")
+        self.content.handlers["/module/visitcount/articlehits.jsp"] = lambda request: Resource(
+            b'document.write("128");', content_type="application/javascript", conditional=False)
         self.add_page("/", self.page(self.plan.name, f'<div class="box"><h3>政务公开</h3><ul><li><a href="{self.column}">'
                                      f'{esc(self.plan.column_title)}</a></li></ul></div>', current="首页"))
         self.robots(["/module/search/", "/module/xxgk/search.jsp", "/jcms/"])

@@ -40,6 +40,7 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
 class TrsSite(SiteBuilder):
     nav = [("首页", "/"), ("政务动态", "/zwdt/"), ("政府信息公开", "/zfxxgk/"), ("政民互动", "/zmhd/"),
            ("办事服务", "/bsfw/"), ("走进", "/zj/")]
+    extra_stubs = ["/zfxxgk/zfxxgkzn/", "/zfxxgk/zfxxgkzd/", "/zfxxgk/fdzdgknr/"]
 
     def article_path(self, item: Item) -> str:
         docid = stable_int(self.plan.id, item.key)
