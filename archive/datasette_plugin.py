@@ -105,9 +105,28 @@ async def charts_page(datasette, request):
     return Response.html(await datasette.render_template("nianbao_charts.html", context, request=request))
 
 
+SITE_CSS = """
+dl.column-descriptions { max-height: 9em; overflow-y: auto; border: 1px solid #ddd; padding: 0.3em 0.6em;
+  font-size: 0.85em; }
+.rows-and-columns td.col-title, .rows-and-columns td.col-agency { min-width: 16em; }
+.rows-and-columns td.col-snippet { min-width: 30em; }
+"""
+
+
+async def site_css(datasette, request):
+    return Response(SITE_CSS, content_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/nianbao.css")]
+
+
 @hookimpl
 def register_routes():
     return [
+        (r"^/-/nianbao\.css$", site_css),
         (r"^/-/report/(?P<id>\d{1,19})$", report_page),
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
         (r"^/-/charts$", charts_page),
