@@ -39,7 +39,8 @@ class Report:
 
     @property
     def format_version(self) -> dict[str, str]:
-        return {"A": self.spec.format_a, "B": self.spec.format_b, "C": "any"}
+        # Table C is the same in both formats; it takes the report's (Table A's) version, as the parser reports it.
+        return {"A": self.spec.format_a, "B": self.spec.format_b, "C": self.spec.format_a}
 
     def cells(self) -> list[dict]:
         """Every table value as the manifest states it: key, raw text as printed, and its number."""
