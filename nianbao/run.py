@@ -1,0 +1,162 @@
+"""`nianbao run`: one whole scheduled cycle, for cron.
+
+crawl every source → rebuild the database from the archive → publish it atomically.
+
+Exit codes (one line per problem on stderr):
+  0   all sources healthy, database published
+  1   a source broke (named); the database was still rebuilt and published from what the archive holds
+  3   the run failed (crawl crashed or the build failed); the previously published database is untouched
+  75  another run holds the lock (EX_TEMPFAIL: cron will simply try again next time)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_SOURCE_BROKEN, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3, 75
+log = logging.getLogger("nianbao.run")
+
+
+class LockHeld(RuntimeError):
+    pass
+
+
+@contextmanager
+def run_lock(path: Path):
+    """An exclusive, non-blocking lock; the kernel drops it if the process dies, so no stale locks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            raise LockHeld(f"another nianbao run holds {path} ({fh.read().strip() or 'pid unknown'})") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def _setup_logging(log_file: Path) -> logging.Handler:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return handler
+
+
+def crawl_step(sources: str | None, archive_dir: Path, jobdir: Path, polite: bool, log_file: Path) -> int:
+    """Run the crawl in its own process (Twisted's reactor starts once per process) and return its exit code."""
+    cmd = [sys.executable, "-m", "nianbao", "crawl", "--archive-dir", str(archive_dir), "--jobdir", str(jobdir)]
+    if sources:
+        cmd += ["--sources", str(sources)]
+    if not polite:
+        cmd.append("--no-polite")
+    log.info("crawl: %s", " ".join(cmd))
+    with open(log_file, "a", encoding="utf-8") as out:
+        out.flush()
+        rc = subprocess.call(cmd, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+    if rc in (0, 1):
+        # The crawl finished: its resume state must not leak into the next run (its seen-requests filter
+        # would skip the listing pages). A killed crawl (other codes) keeps it, and the next run resumes.
+        shutil.rmtree(jobdir, ignore_errors=True)
+    return rc
+
+
+def latest_run_record(archive_dir: Path) -> dict | None:
+    runs = sorted((archive_dir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    for path in reversed(runs):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return None
+
+
+def broken_sources(record: dict | None) -> list[str]:
+    """One line per broken source of a crawl run record."""
+    if not record:
+        return []
+    sources = record.get("sources") or {}
+    broken = record.get("broken_sources") or [sid for sid, s in sources.items() if s.get("status") == "broken"]
+    return [f"source {sid} broken: {(sources.get(sid) or {}).get('error') or 'no reports found'}" for sid in broken]
+
+
+def run_cycle(archive_dir: Path, db: Path, sources: str | None = None, polite: bool = True,
+              crawl: bool = True, log_file: Path | None = None, echo=print) -> int:
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_file or archive_dir / "logs" / "nianbao-run.log"
+    handler = _setup_logging(log_file)
+    try:
+        with run_lock(archive_dir / ".nianbao-run.lock"):
+            return _cycle(archive_dir, db, sources, polite, crawl, log_file, echo)
+    except LockHeld as exc:
+        echo(f"nianbao run: {exc}")
+        return EXIT_LOCKED
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) -> int:
+    from archive.build import build
+
+    problems: list[str] = []
+    failed = False
+    log.info("run started: archive %s, database %s", archive_dir, db)
+    if crawl:
+        rc = crawl_step(sources, archive_dir, archive_dir / ".jobdir", polite, log_file)
+        record = latest_run_record(archive_dir)
+        if rc == 1:
+            problems += broken_sources(record) or ["a source broke (see the crawl run record)"]
+        elif rc != 0:
+            failed = True
+            problems.append(f"crawl failed with exit code {rc} (see {log_file}); it resumes on the next run")
+    try:
+        with open(log_file, "a", encoding="utf-8") as progress:
+            counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress)
+        log.info("published %s: %s", db, counts)
+    except Exception as exc:  # the previous database stays in place: build writes a temporary file first
+        log.exception("build failed")
+        failed = True
+        problems.append(f"build failed: {exc!r}; the previous database at {db} is unchanged")
+    for line in problems:
+        log.error(line)
+        echo(f"nianbao run: {line}")
+    status = EXIT_FAILED if failed else EXIT_SOURCE_BROKEN if problems else EXIT_OK
+    log.info("run finished with exit code %d", status)
+    return status
+
+
+@click.command()
+@click.option("--archive-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The archive of originals (created if missing).")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The published database; replaced atomically when the new one is complete.")
+@click.option("--sources", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Source registry CSV (default: the bundled crawler/sources.csv).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Log file (default: ARCHIVE_DIR/logs/nianbao-run.log).")
+@click.option("--polite/--no-polite", default=True, show_default=True)
+@click.option("--no-crawl", "no_crawl", is_flag=True,
+              help="Only re-process the archive into a new database (after a parser upgrade).")
+def run(archive_dir: Path, db: Path, sources, log_file, polite: bool, no_crawl: bool) -> None:
+    """One scheduled cycle: crawl, rebuild, publish. Exit 0 ok, 1 a source broke, 3 failed, 75 locked."""
+    sys.exit(run_cycle(archive_dir, db, sources, polite, not no_crawl, log_file,
+                       echo=lambda m: click.echo(m, err=True)))
