@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-DEFAULT_WORKDIR = "farm-data"
+# The demo's farm directory (git-ignored), so `portals serve` and `make demo` share one render cache.
+DEFAULT_WORKDIR = "demo-data/farm"
 
 
 @click.group("portals")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import email.utils
 import hashlib
 import json
@@ -168,6 +169,21 @@ class Farm:
         path = Path(path)
         path.write_text(json.dumps(self.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         return path
+
+    def replace(self, url: str, body: bytes, content_type: str | None = None) -> None:
+        """Serve new bytes at a URL of the farm (a report revised in place), for tests of change detection.
+
+        The ETag follows the bytes and Last-Modified moves one day on, as a CMS republishing would.
+        """
+        split = urlsplit(url)
+        site = next(s for s in self.sites if urlsplit(s.base_url).netloc == split.netloc)
+        content = self.servers[site.id].content
+        key = route_key(split.path, split.query)
+        old = content.resources[key]
+        content.resources[key] = Resource(
+            body=body, content_type=content_type or old.content_type, status=old.status, headers=dict(old.headers),
+            delay=old.delay, conditional=old.conditional,
+            last_modified=(old.last_modified + datetime.timedelta(days=1)) if old.last_modified else None)
 
     def requests(self, site_id: str) -> list[tuple[str, str, int]]:
         """Requests a site has answered so far: (method, path, status)."""

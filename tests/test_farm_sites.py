@@ -320,3 +320,13 @@ def test_no_link_is_broken_but_the_dead_ones(farm, site_id):
                 seen.add(target)
                 queue.append(target)
     assert broken - {p["url"] for p in pages(farm, site_id, "dead_link")} == set()
+
+
+def test_replaced_document_gets_a_new_etag(tmp_path, request):
+    with run_farm(tmp_path, seed=0, cache_dir=request.config.cache.mkdir("farm-render-cache")) as farm:
+        url = next(a["url"] for r in farm.manifest["reports"] for a in r["attachments"] if a["format"] == "docx")
+        browser = Browser()
+        before = browser.get(url)
+        farm.replace(url, before.body + b"\0")
+        after = browser.get(url, headers={"If-None-Match": before.headers["etag"]})
+    assert (after.status, after.body) == (200, before.body + b"\0")
