@@ -141,6 +141,9 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
     if column == "report_id" and isinstance(value, int) and table not in ("report_texts",):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(value))}">{value}</a>')
+    if column == "snippet" and isinstance(value, str) and fts.MARK[0] in value:
+        out = html.escape(value).replace(fts.MARK[0], "<mark>").replace(fts.MARK[1], "</mark>")
+        return Markup(out)
     if column in ("document_sha256",) and isinstance(value, str) and len(value) == 64:
         return Markup(f'<a href="{datasette.urls.path("/-/original/" + value)}" title="{value}">'
                       f'{value[:12]}…</a>')

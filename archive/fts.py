@@ -133,7 +133,10 @@ def matches(query: str, text: str) -> bool:
     return bool(terms) and all(t in norm for t in terms)
 
 
-def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
+MARK = ("\u27e6", "\u27e7")  # ⟦ ⟧: never in report text (【】 is), readable in CSV, <mark> on the site
+
+
+def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = MARK) -> str:
     """A keyword-in-context excerpt around the first hit, hits wrapped in `mark`."""
     if not text:
         return ""

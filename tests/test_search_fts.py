@@ -103,7 +103,7 @@ def test_database_readable_without_extensions(tmp_path):
 
 def test_snippet_marks_hits():
     s = fts.snippet("今年共办理行政复议案件3件，无行政诉讼。", "复议 诉")
-    assert "【复议】" in s and "【诉】" in s
+    assert "⟦复议⟧" in s and "⟦诉⟧" in s
 
 
 def test_fast_tokenizer_equals_reference():

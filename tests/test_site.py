@@ -108,7 +108,9 @@ def test_ranked_canned_search_with_snippet(site):
         assert r.status_code == 200
         rows = r.json()
         assert {row["id"] for row in rows} == truth(db, "复议")
-        assert all("【复议】" in row["snippet"] or "复议" in row["title"] for row in rows)
+        assert all("⟦复议⟧" in row["snippet"] or "复议" in row["title"] for row in rows)
+        r = await ds.client.get("/nianbao/search?" + urllib.parse.urlencode({"q": "复议"}))
+        assert "<mark>复议</mark>" in r.text
         r = await ds.client.get("/nianbao/search?" + urllib.parse.urlencode({"q": 'NEAR("'}))
         assert r.status_code == 200
 
