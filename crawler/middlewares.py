@@ -29,7 +29,6 @@ from scrapy.responsetypes import responsetypes
 from crawler.archive import ArchiveIndex
 from crawler.encoding import detect_encoding
 from crawler.runs import RunTally
-from crawler.sources import normalise_netloc
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -63,7 +62,7 @@ class SourceScopeMiddleware:
             return None
         if request.url.endswith("/robots.txt"):
             return None
-        if normalise_netloc(request.url) not in sources[sid].allowed_netlocs():
+        if not sources[sid].in_scope(request.url):
             RunTally.for_crawler(self.crawler).source(sid).offsite += 1
             self.crawler.stats.inc_value("nianbao/offsite_dropped")
             raise OutOfScope(f"{request.url} is outside the hosts of source {sid}")

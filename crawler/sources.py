@@ -20,6 +20,7 @@ OPTIONAL = ("division_code", "level", "hosts", "note")
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.csv")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _DIVISION = re.compile(r"^\d{6}$")
+_IP = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}$|:")
 
 
 class SourceError(ValueError):
@@ -44,6 +45,21 @@ class Source:
 
     def allowed_netlocs(self) -> set[str]:
         return {self.netloc, *(normalise_netloc(h if "//" in h else "http://" + h) for h in self.hosts)}
+
+    def in_scope(self, url: str) -> bool:
+        """Is a URL on this source's own hosts? The column's host (same port), its subdomains and the name
+        without ``www.`` (``www.lg.gov.cn`` → ``lg.gov.cn``, ``zwgk.lg.gov.cn``), and the registry's ``hosts``.
+        A bare IP address allows only itself (host and port)."""
+        netloc = normalise_netloc(url)
+        if netloc in self.allowed_netlocs():
+            return True
+        own = urlsplit(self.url)
+        host = (urlsplit(url).hostname or "").lower()
+        base = (own.hostname or "").lower()
+        if not host or _IP.match(base) or netloc.partition(":")[2] != self.netloc.partition(":")[2]:
+            return False
+        base = base.removeprefix("www.")
+        return host == base or host.endswith("." + base)
 
 
 def normalise_netloc(url: str) -> str:

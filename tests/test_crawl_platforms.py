@@ -224,3 +224,9 @@ def test_generic_date_before_the_link():
 @pytest.mark.parametrize("item", trs_reports + [i for i in hw_page.items if classify_title(i.title).is_report])
 def test_report_items_have_dates(item):
     assert item.published is not None
+
+
+def test_attachment_written_by_a_script():
+    text = ('<html><body><div id="zoom">正文</div><script>document.write(\'<a href="./P0202501.pdf">报告.pdf</a>\');'
+            "</script></body></html>")
+    assert [link.url for link in attachment_links(text, TRS_URL + "202501/t1.html")] == [TRS_URL + "202501/P0202501.pdf"]

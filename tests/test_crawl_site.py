@@ -46,6 +46,12 @@ class Site:
                     n = int(self.path.split("/")[2].split(".")[0])
                     body = f'<html><body><a href="/loop/{n + 1}.html">下一页</a></body></html>'.encode()
                     ctype = "text/html; charset=utf-8"
+                elif site.pages.get(self.path, (b"", ""))[1] == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", site.pages[self.path][0].decode())
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 elif self.path in site.pages:
                     body, ctype = site.pages[self.path]
                 else:
@@ -85,7 +91,9 @@ def site():
         '<li><a href="/private/2021.html">测试县2021年政府信息公开工作年度报告</a><span>2022-01-20</span></li>'
         f'<li><a href="{other}">测试县2022年政府信息公开工作年度报告</a><span>2023-01-20</span></li></ul>')
     s.pages["/nb/2023.html"] = html('<div id="zoom"><p>正文</p><a href="/nb/P02024.pdf">附件.pdf</a>'
-                                    f'<a href="http://127.0.0.2:9/x.pdf">镜像.pdf</a></div>')
+                                    f'<a href="http://127.0.0.2:9/x.pdf">镜像.pdf</a>'
+                                    '<a href="/nb/go.pdf">跳转.pdf</a></div>')
+    s.pages["/nb/go.pdf"] = (b"http://127.0.0.2:9/y.pdf", "redirect")  # a download that leaves the host
     s.pages["/nb/P02024.pdf"] = (PDF_V1, "application/pdf")
     s.pages["/private/2021.html"] = html("<p>私有</p>")
     yield s
@@ -114,7 +122,7 @@ def runs(site, tmp_path_factory):
     site.pages["/nb/P02024.pdf"] = (PDF_V2, "application/pdf")  # the portal replaces the file in place
     site.log.clear()
     second = crawl(site, tmp, archive, "NIANBAO_REVALIDATE_KNOWN=1")
-    return first, second, archive, list(site.log)
+    return first, second, archive, [site.base.split("/")[2]]
 
 
 def test_first_crawl_archives_report_and_attachment(runs):
@@ -123,11 +131,21 @@ def test_first_crawl_archives_report_and_attachment(runs):
 
 
 def test_robots_txt_obeyed(runs):
-    assert [f["reason"] for f in runs[0]["sources"]["t"]["failures"]] == ["forbidden by robots.txt"]
+    assert [f["url"].rsplit("/", 2)[1] for f in runs[0]["sources"]["t"]["failures"]
+            if f["reason"] == "forbidden by robots.txt"] == ["private"]
 
 
 def test_off_host_links_dropped(runs):
-    assert runs[0]["sources"]["t"]["offsite_links_dropped"] == 2
+    assert runs[0]["sources"]["t"]["offsite_links_dropped"] == 3
+
+
+def test_redirect_off_the_host_is_a_failure(runs):
+    assert [f["url"].rsplit("/", 1)[1] for f in runs[0]["sources"]["t"]["failures"]
+            if f["reason"] == "off the source's hosts"] == ["y.pdf"]
+
+
+def test_nothing_from_other_hosts_archived(runs):
+    assert {r.final_url.split("/")[2] for r in ArchiveStore(runs[2]).fetches()} == {runs[3][0]}
 
 
 def test_changed_attachment_is_a_new_version(runs):
@@ -154,3 +172,14 @@ def test_pager_loop_is_bounded(site, tmp_path):
     record = crawl(site, tmp_path, tmp_path / "archive", "NIANBAO_MAX_LISTING_PAGES=5", source_url="/loop/1.html")
     e = record["sources"]["t"]
     assert (e["listing_pages"], e["listing_pages_capped"], e["status"], record["_returncode"]) == (5, True, "broken", 1)
+
+
+def test_bad_registry_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import crawl as crawl_command
+
+    src = tmp_path / "sources.csv"
+    src.write_text("id,name,url,platform\nx,甲,not-a-url,trs\n", encoding="utf-8")
+    result = CliRunner().invoke(crawl_command, ["--sources", str(src), "--archive-dir", str(tmp_path / "a")])
+    assert (result.exit_code, "sources.csv:2: bad url" in result.output) == (2, True)

@@ -33,6 +33,8 @@ NEXT_PAGE_TEXTS = {"下一页", "下页", "后页", "下一頁", "尾页", "末�
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SKIP_HREF = re.compile(r"^\s*(?:javascript:|mailto:|tel:|#)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'<>\s\\]+(?:\\/[^"'<>\s\\]+)*)\\?["'][^>]*>([^<]{0,200})""",
+                          re.IGNORECASE)
 _CUT = re.compile(r"(?:\.{2,}|…+)\s*$")
 
 
@@ -196,6 +198,12 @@ def attachment_links(text: str, base_url: str) -> list[Link]:
         url = urljoin(base_url, href)
         if is_attachment_url(url):
             add(url, anchor_title(a))
+    # Templates that write the attachment list from a script (document.write('<a href="./P0….pdf">…')).
+    for script in doc.iter("script"):
+        for m in _SCRIPT_HREF.finditer(script.text or ""):
+            url = urljoin(base_url, m.group(1).replace("\\/", "/"))
+            if is_attachment_url(url):
+                add(url, clean_text(re.sub(r"<[^>]+>", "", m.group(2) or "")))
     root = content_root(doc)
     if root is not None:
         for img in root.iter("img"):

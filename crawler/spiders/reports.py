@@ -28,7 +28,7 @@ from crawler.middlewares import AlreadyArchived, OutOfScope
 from crawler.platforms import article_title, canonical_url, detect_platform, get_strategy
 from crawler.platforms.base import PageRequest
 from crawler.runs import RunTally
-from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
+from crawler.sources import DEFAULT_REGISTRY, Source, load_sources
 from crawler.state import GONE_STATUSES, GoneRegistry
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
@@ -197,7 +197,7 @@ class ReportsSpider(scrapy.Spider):
                 tally.not_reports += 1
                 self.logger.debug("%s: not a report: %s (%s)", source.id, item.title, verdict.reason)
             return
-        if normalise_netloc(item.url) not in source.allowed_netlocs():
+        if not source.in_scope(item.url):
             tally.offsite += 1
             return
         key = canonical_url(item.url)
@@ -294,7 +294,7 @@ class ReportsSpider(scrapy.Spider):
         yield self._document(response, "article", extra)
         article_url = (response.meta.get("redirect_urls") or [response.url])[0]
         for link in links:
-            if normalise_netloc(link.url) not in source.allowed_netlocs():
+            if not source.in_scope(link.url):
                 tally.offsite += 1
                 continue
             request = self._document_request(source, link.url, "attachment", parent_url=article_url,
