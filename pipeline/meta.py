@@ -46,6 +46,7 @@ def _clean_agency(text: str) -> str | None:
     text = re.sub(r"^(?:当前位置|首页|来源)[:：>].*", "", text)
     text = re.sub(r"^[A-Za-z][A-Za-z0-9 .]*[-–—]+", "", text)  # "Page 8 - " of flip-book pages
     text = text.strip(" 　《》<>\"'“”：:()（）")
+    text = re.sub(r"(?:关于|的)$", "", text)  # "义乌市人民政府关于2024年度…的年度报告"
     return text or None
 
 

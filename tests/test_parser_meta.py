@@ -16,6 +16,7 @@ from pipeline.meta import admin_level, find_agency_and_year
         ("衡阳市衡东县杨林镇2023年政府信息公开年度报告", "衡阳市衡东县杨林镇", 2023),
         ("Page 8 - 威海市文登区信访局2022年政府信息公开工作年度报告", "威海市文登区信访局", 2022),
         ("撫遠市自然資源局2022年政府信息公開工作年度報告", "抚远市自然资源局", 2022),
+        ("义乌市人民政府关于2024年度政府信息公开工作的年度报告", "义乌市人民政府", 2024),
     ],
 )
 def test_agency_and_year_from_title(title, agency, year):

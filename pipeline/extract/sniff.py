@@ -16,6 +16,8 @@ _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|
 
 # name extension -> types whose bytes are acceptable under that name. Portals publish .doc files that
 # are RTF, HTML or DOCX, .wps files that are Word binaries, and .xls files that are HTML tables.
+# What a file name's extension allows the bytes to be. Server-script names (download.jsp, downfile.jsp,
+# .asp, .php, .do) say nothing about what they send, so they are not listed and never refused.
 COMPATIBLE = {
     "doc": {"doc", "wps", "rtf", "html", "docx", "text"},
     "wps": {"doc", "wps", "docx", "rtf"},
@@ -25,7 +27,7 @@ COMPATIBLE = {
     "pdf": {"pdf"},
     "xls": {"xls", "xlsx", "html"},
     "xlsx": {"xlsx", "xls"},
-    "html": {"html", "text"}, "htm": {"html", "text"}, "shtml": {"html", "text"}, "jsp": {"html", "text"},
+    "html": {"html", "text"}, "htm": {"html", "text"}, "shtml": {"html", "text"},
     "txt": {"text", "html"},
     "png": {"image"}, "jpg": {"image"}, "jpeg": {"image"}, "gif": {"image"}, "bmp": {"image"},
     "tif": {"image"}, "tiff": {"image"},
