@@ -58,12 +58,13 @@ def serve(workdir: str, seed: int, port_base: int | None, cache_dir: str | None)
 def build(workdir: str, seed: int, port_base: int, cache_dir: str | None) -> None:
     """Generate the sites, renderings and manifest without serving (fills the render cache)."""
     from farm.build import build_farm, site_infos
+    from farm.plan import SITES
     from farm.server import Farm, SiteInfo
 
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     plans, contents, manifest = build_farm(seed, None, cache_dir or work / "cache",
-                                           ports=[port_base + i for i in range(5)])
+                                           ports=[port_base + i for i in range(len(SITES))])
     base_urls = {s["id"]: s["base_url"] for s in manifest["sites"]}
     farm = Farm(workdir=work, seed=seed, sites=[SiteInfo(**s) for s in site_infos(plans, contents, base_urls)],
                 manifest=manifest)

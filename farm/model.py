@@ -92,6 +92,8 @@ class SitePlan:
     items: list[Item] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
+    # Platform-specific layout choices (e.g. a TRS site's column path, page extension, list markup).
+    options: dict = field(default_factory=dict)
 
 
 @dataclass

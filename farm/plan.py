@@ -48,6 +48,15 @@ SITES = [
         "townships": ["商州区", "洛南县", "丹凤县"],
     },
     {
+        # A second TRS site in the older template: `.shtml` pages, deep column path, table-row lists.
+        "id": "trs-hanyang", "platform": "trs", "name": "武汉市汉阳区人民政府", "short": "汉阳区",
+        "division_code": "420105", "level": "县级", "column_title": "政府信息公开年度报告",
+        "departments": ["汉阳区发展和改革局", "汉阳区教育局", "汉阳区民政局", "汉阳区城市管理执法局"],
+        "townships": ["建桥街道", "江堤街道", "永丰街道"],
+        "options": {"column": "/bmxxgk/zfgzjg/qrmzfbgs/zfxxgkndbg/", "ext": "shtml", "markup": "table"},
+        "attachment_formats": 2,
+    },
+    {
         "id": "generic-suqian", "platform": "generic", "name": "宿迁市人民政府", "short": "宿迁市",
         "division_code": "321300", "level": "市级", "column_title": "政府信息公开年度报告",
         "departments": ["宿迁市财政局", "宿迁市农业农村局", "宿迁市退役军人事务局", "宿迁市审计局"],
@@ -100,7 +109,7 @@ def plan_site(index: int, info: dict, seed: int) -> SitePlan:
     site = SitePlan(
         id=info["id"], name=info["name"], short=info["short"], platform=info["platform"],
         division_code=info["division_code"], level=info["level"], column_title=info["column_title"],
-        departments=list(info["departments"]), townships=list(info["townships"]),
+        departments=list(info["departments"]), townships=list(info["townships"]), options=dict(info.get("options", {})),
     )
     n = 0
 
@@ -126,7 +135,7 @@ def plan_site(index: int, info: dict, seed: int) -> SitePlan:
             reports.append(report(agency, short, year, level))
 
     # Binary attachments: a few reports, a few formats; half also carry the report inline.
-    formats = [ATTACHMENT_FORMATS[(index + k) % len(ATTACHMENT_FORMATS)] for k in range(FORMATS_PER_SITE)]
+    formats = [ATTACHMENT_FORMATS[(index + k) % len(ATTACHMENT_FORMATS)] for k in range(info.get("attachment_formats", FORMATS_PER_SITE))]
     candidates = [r for r in reports if r.year >= 2020]
     for i, (fmt, item) in enumerate(zip(formats, rng.sample(candidates, len(formats)))):
         item.attachments.append(Attachment(fmt=fmt, title=f"{item.title}.{_ext(fmt)}"))

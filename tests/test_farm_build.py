@@ -10,11 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from farm.build import build_farm
-from farm.plan import plan_farm
+from farm.plan import SITES, plan_farm
 from farm.server import run_farm
 
-BASE_URLS = {s: f"http://127.0.0.1:{8600 + i}" for i, s in
-             enumerate(["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "generic-suqian"])}
+BASE_URLS = {s["id"]: f"http://127.0.0.1:{8600 + i}" for i, s in enumerate(SITES)}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,7 @@ def test_cli_build_writes_manifest_and_sources(tmp_path, cache):
     result = CliRunner().invoke(main, ["portals", "build", "--workdir", str(tmp_path), "--cache-dir", str(cache)])
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     header = (tmp_path / "sources.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert (result.exit_code, len(manifest["sites"]), header) == (0, 5, "id,name,division_code,level,url,platform")
+    assert (result.exit_code, len(manifest["sites"]), header) == (0, len(SITES), "id,name,division_code,level,url,platform")
 
 
 def test_farm_stops_listening_on_exit(tmp_path, cache):

@@ -18,7 +18,7 @@ import pytest
 from farm.browse import Browser, decode, looks_like_report, read_article, walk_column
 from farm.server import run_farm
 
-SITE_IDS = ["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "generic-suqian"]
+SITE_IDS = ["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "trs-hanyang", "generic-suqian"]
 MAGIC = {"pdf": b"%PDF", "pdf-scanned": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0",
          "wps": b"\xd0\xcf\x11\xe0", "xls": b"\xd0\xcf\x11\xe0"}
 
@@ -50,7 +50,7 @@ def pages(farm, site_id, *kinds):
 
 
 def test_farm_serves_every_platform_family(farm):
-    assert sorted(s.platform for s in farm.sites) == ["generic", "gkmlpt", "hanweb", "trs", "vsb"]
+    assert {s.platform for s in farm.sites} == {"generic", "gkmlpt", "hanweb", "trs", "vsb"}
 
 
 def test_sites_listen_on_loopback_only(farm):
@@ -214,11 +214,12 @@ def test_pages_carry_portal_chrome(farm, walks, site_id):
     assert ("当前位置" in art.text, "网站标识码" in art.text, bool(offsite)) == (True, True, True)
 
 
-def test_trs_pager_exists_only_as_a_script_call(farm):
-    site = farm.site("trs-yuanzhou")
+@pytest.mark.parametrize("site_id, ext", [("trs-yuanzhou", "html"), ("trs-hanyang", "shtml")])
+def test_trs_pager_exists_only_as_a_script_call(farm, site_id, ext):
+    site = farm.site(site_id)
     text = decode(Browser().get(site.column_url))
     anchor_texts = {a.text_content() for a in lxml.html.fromstring(text).iter("a")}
-    assert ("下一页" not in anchor_texts, 'createPageHTML(3, 0, "index", "html")' in text) == (True, True)
+    assert ("下一页" not in anchor_texts, f'createPageHTML(3, 0, "index", "{ext}")' in text) == (True, True)
 
 
 def test_hanweb_column_page_embeds_only_the_first_records(farm, walks):

@@ -132,6 +132,7 @@ ASSETS = [
     ("/images/logo.png", _PNG, "image/png"),
     ("/images/banner.jpg", _PNG, "image/png"),
     ("/images/jiucuo.png", _PNG, "image/png"),
+    ("/images/dot.gif", _PNG, "image/png"),
 ]
 
 

@@ -6,6 +6,9 @@
 - Articles: `<column>/YYYYMM/tYYYYMMDD_<docid>.html` (publication date, not report year), linked
   relatively (`./202401/t20240125_3378533.html`).
 - Attachments: `P0YYYYMMDD<digits>.<ext>` in the same `YYYYMM/` folder, linked `./P0….pdf`.
+
+Site options (`SitePlan.options`) give the older template as on 汉阳区: another column path, `.shtml`
+pages (`createPageHTML(n, k, "index", "shtml")`) and list rows in a `<TABLE>` instead of `<ul>`.
 """
 
 from __future__ import annotations
@@ -42,14 +45,20 @@ class TrsSite(SiteBuilder):
            ("办事服务", "/bsfw/"), ("走进", "/zj/")]
     extra_stubs = ["/zfxxgk/zfxxgkzn/", "/zfxxgk/zfxxgkzd/", "/zfxxgk/fdzdgknr/"]
 
+    def __init__(self, plan: SitePlan, ctx: BuildContext) -> None:
+        super().__init__(plan, ctx)
+        self.column = plan.options.get("column", COLUMN)
+        self.ext = plan.options.get("ext", "html")
+        self.markup = plan.options.get("markup", "ul")
+
     def article_path(self, item: Item) -> str:
         docid = stable_int(self.plan.id, item.key)
-        return f"{COLUMN}{item.published:%Y%m}/t{item.published:%Y%m%d}_{docid}.html"
+        return f"{self.column}{item.published:%Y%m}/t{item.published:%Y%m%d}_{docid}.{self.ext}"
 
     def build(self) -> SiteContent:
         plan = self.plan
         self.nav = [(t + plan.short if t == "走进" else t, h) for t, h in self.nav]
-        self.content.column_path = COLUMN
+        self.content.column_path = self.column
         for item in plan.items:
             item.url = self.article_path(item)
         for item in plan.items:
@@ -62,36 +71,50 @@ class TrsSite(SiteBuilder):
 
     def sidebar(self) -> str:
         links = [("政府信息公开指南", "/zfxxgk/zfxxgkzn/"), ("政府信息公开制度", "/zfxxgk/zfxxgkzd/"),
-                 ("法定主动公开内容", "/zfxxgk/fdzdgknr/"), (plan_title := self.plan.column_title, COLUMN)]
+                 ("法定主动公开内容", "/zfxxgk/fdzdgknr/"), (plan_title := self.plan.column_title, self.column)]
         cur = ' class="cur"'
         lis = "".join(f'<li{cur if t == plan_title else ""}><a href="{h}">{esc(t)}</a></li>' for t, h in links)
         return f'<div class="left-nav"><h3>政府信息公开</h3><ul>{lis}</ul></div>'
 
+    @property
+    def list_open(self) -> str:
+        return '<TABLE width="100%" border="0" cellspacing="0" cellpadding="0" class="list">' if self.markup == "table" \
+            else '<ul class="list">'
+
+    @property
+    def list_close(self) -> str:
+        return "</TABLE>" if self.markup == "table" else "</ul>"
+
     def build_listing(self) -> None:
         pages = pages_of(self.plan.items, PER_PAGE)
-        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, COLUMN)])
+        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, self.column)])
         for n, items in enumerate(pages):
             rows = []
             for it in items:
-                href = "./" + it.url[len(COLUMN):]
+                href = "./" + it.url[len(self.column):]
                 shown = it.title if len(it.title) <= 30 else it.title[:29] + "…"
-                rows.append(f'<li><a href="{esc(href)}" title="{esc(it.title)}" target="_blank">{esc(shown)}</a>'
-                            f"<span>{it.published:%Y-%m-%d}</span></li>")
+                if self.markup == "table":
+                    rows.append(f'<TR><TD width="12"><IMG src="/images/dot.gif"></TD><TD align="left"><A href="{esc(href)}" '
+                                f'target="_blank" title="{esc(it.title)}">{esc(shown)}</A></TD>\n'
+                                f'<TD width="80" align="right">{it.published:%Y-%m-%d}</TD></TR>')
+                else:
+                    rows.append(f'<li><a href="{esc(href)}" title="{esc(it.title)}" target="_blank">{esc(shown)}</a>'
+                                f"<span>{it.published:%Y-%m-%d}</span></li>")
             body = f"""{crumbs}
 <div class="clearfix">{self.sidebar()}
 <div class="right-list"><div class="list-title"><h2>{esc(self.plan.column_title)}</h2></div>
-<ul class="list">
+{self.list_open}
 {chr(10).join(rows)}
-</ul>
+{self.list_close}
 <div class="page"><script type="text/javascript">{CREATE_PAGE_JS}</script>
-<script type="text/javascript">createPageHTML({len(pages)}, {n}, "index", "html");</script></div>
+<script type="text/javascript">createPageHTML({len(pages)}, {n}, "index", "{self.ext}");</script></div>
 </div></div>"""
             text = self.page(self.plan.column_title, body, current="政府信息公开")
-            name = "index.html" if n == 0 else f"index_{n}.html"
-            self.add_page(COLUMN + name, text, last_modified=newest(items))
-            self.content.listing_paths.append(COLUMN + name)
+            name = f"index.{self.ext}" if n == 0 else f"index_{n}.{self.ext}"
+            self.add_page(self.column + name, text, last_modified=newest(items))
+            self.content.listing_paths.append(self.column + name)
             if n == 0:
-                self.add_page(COLUMN, text, last_modified=newest(items))
+                self.add_page(self.column, text, last_modified=newest(items))
 
     def build_article(self, item: Item) -> None:
         folder = item.url.rsplit("/", 1)[0] + "/"
@@ -102,11 +125,11 @@ class TrsSite(SiteBuilder):
             self.add_attachment(att.url, item, att)
             links.append(f'<li><a href="./{name}" OLDSRC="/protect/{name}">{esc(att.title)}</a></li>')
         att_html = f'<div class="fj"><p>附件：</p><ul>{"".join(links)}</ul></div>' if links else ""
-        body = self.item_body(item, att_html, lambda other: "../" + other.url[len(COLUMN):])
+        body = self.item_body(item, att_html, lambda other: "../" + other.url[len(self.column):])
         idx = self.plan.items.index(item)
         neighbours = [it for it in self.plan.items[max(0, idx - 2):idx + 3] if it is not item and it.kind != "dead_link"][:3]
-        rel = "".join(f'<li><a href="../{it.url[len(COLUMN):]}">{esc(it.title)}</a></li>' for it in neighbours)
-        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, COLUMN),
+        rel = "".join(f'<li><a href="../{it.url[len(self.column):]}">{esc(it.title)}</a></li>' for it in neighbours)
+        crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, self.column),
                                   ("正文", None)])
         source = item.agency or self.plan.name
         page_body = f"""{crumbs}
@@ -129,7 +152,7 @@ class TrsSite(SiteBuilder):
         body = f"""<div class="banner"><img src="/images/banner.jpg" alt=""></div>
 <div class="box"><h3>政务动态</h3><ul><li><a href="/zwdt/">{esc(self.plan.short)}召开常务会议</a></li></ul></div>
 <div class="box"><h3><a href="/zfxxgk/">政府信息公开</a></h3><ul>
-<li><a href="/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li><li><a href="{COLUMN}">{esc(self.plan.column_title)}</a></li></ul>
+<li><a href="/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li><li><a href="{self.column}">{esc(self.plan.column_title)}</a></li></ul>
 <ul class="latest">{latest}</ul></div>"""
         self.add_page("/", self.page(self.plan.name, body, current="首页"))
         gk = f'{breadcrumb_html([("首页", "/"), ("政府信息公开", None)])}{self.sidebar()}'
