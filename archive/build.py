@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import sqlite_utils
 
 from archive import fts, regions, runs, schema
+from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
 
 
@@ -339,8 +340,30 @@ def _work(args) -> tuple[Processed | None, str, str | None]:
     return _process(ArchiveStore(archive_dir), info, processor)
 
 
-def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int):
-    """(info, processed, status, error) in document order; `jobs` > 1 extracts and parses in worker processes."""
+def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
+             cache: "ProcessedCache | None" = None):
+    """(info, processed, status, error) in document order; documents already processed by this version of
+    the pipeline come from `cache`, the rest are extracted and parsed (in worker processes if `jobs` > 1)."""
+    if cache is None:
+        yield from _fresh_results(store, docs, processor, jobs)
+        return
+    cached = {info.sha256: cache.get(info.sha256) for info in docs}
+    todo = [info for info in docs if cached[info.sha256] is None]
+    fresh = {}
+    for info, processed, status, error in _fresh_results(store, todo, processor, jobs):
+        entry = {"status": status, "error": error,
+                 "processed": None if processed is None else {"meta": processed.meta, "text": processed.text,
+                                                               "parsed": processed.parsed}}
+        if status != "missing":
+            cache.put(info.sha256, entry)
+        fresh[info.sha256] = entry
+    for info in docs:
+        entry = cached[info.sha256] or fresh[info.sha256]
+        p = entry["processed"]
+        yield info, (Processed(p["meta"], p["text"], p["parsed"]) if p else None), entry["status"], entry["error"]
+
+
+def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int):
     if jobs <= 1 or len(docs) < 2:
         for info in docs:
             yield (info, *_process(store, info, processor))
@@ -354,8 +377,14 @@ def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor
 
 
 def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | None = None,
-          sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1) -> dict:
-    """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place."""
+          sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1,
+          use_cache: bool = True) -> dict:
+    """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place.
+
+    With the default processor, results are cached per original and pipeline version (archive/processed.py),
+    so a rebuild re-reads only new documents unless the pipeline changed.
+    """
+    cache = ProcessedCache(archive_dir) if use_cache and processor is None else None
     processor = processor or default_processor
     store = ArchiveStore(archive_dir)
     db_path = Path(db_path)
@@ -372,7 +401,7 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
                     by_url.setdefault(rec.url, rec)
                     by_url.setdefault(rec.final_url, rec)
         bar = Progress(len(docs), stream) if progress else None
-        for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs)):
+        for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs, cache)):
             parent = by_url.get(info.first.parent_url) if info.first.parent_url else None
             parent_meta = {"title": parent.title, "published": parent.published} if parent else {}
             writer.add_document(info, processed, status, error, parent_meta)

@@ -20,13 +20,17 @@ EXPORT_TABLES = ["reports", "current_reports", "documents", "cells", "checks", "
 @click.option("--jobs", type=int, default=1, show_default=True,
               help="Worker processes for extraction and parsing (the result does not depend on it).")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def build(archive_dir, db_path, sources_file, jobs, quiet):
+@click.option("--no-cache", is_flag=True,
+              help="Extract and parse every original again, ignoring ARCHIVE_DIR/processed (a changed pipeline "
+                   "already does this by itself).")
+def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache):
     """Build the database from every stored original (no network). Same archive, same database."""
     from archive.build import build as run_build
 
     if not Path(archive_dir).is_dir():
         raise click.ClickException(f"no archive at {archive_dir}")
-    counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet, jobs=jobs)
+    counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet, jobs=jobs,
+                       use_cache=not no_cache)
     click.echo(f"{db_path}: {counts['documents']} documents, {counts['reports']} reports, "
                f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
 

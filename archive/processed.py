@@ -1,0 +1,50 @@
+"""A cache of what extraction and parsing made of each original, so a run processes only what is new.
+
+Results live in ``ARCHIVE_DIR/processed/<pipeline-version>/ab/<sha256>.json``. The version is a hash of
+the pipeline's own source code, so any change to an extractor or the parser (a parser upgrade) makes
+every original be processed again, while an unchanged pipeline re-reads only new documents. The cache
+is derived data: deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    import pipeline
+
+    root = Path(pipeline.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ProcessedCache:
+    def __init__(self, archive_dir: str | Path, version: str | None = None):
+        self.root = Path(archive_dir) / "processed" / (version or pipeline_version())
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.json"
+
+    def get(self, sha256: str) -> dict | None:
+        try:
+            return json.loads(self._path(sha256).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+
+    def put(self, sha256: str, entry: dict) -> None:
+        path = self._path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh, ensure_ascii=False)
+        os.replace(tmp, path)
