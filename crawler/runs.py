@@ -209,6 +209,6 @@ class RunRecorder:
             "requests": stats.get_value("downloader/request_count", 0),
             "responses": stats.get_value("downloader/response_count", 0),
             "documents_new": sum(e["documents_new"] for e in per_source.values()),
-            "resumed": bool(self.crawler.settings.get("JOBDIR")) and bool(getattr(spider, "resumed", False)),
+            "jobdir": self.crawler.settings.get("JOBDIR"),
             "sources": per_source,
         }

@@ -58,7 +58,9 @@ class PageRequest:
     @property
     def key(self) -> str:
         body = "&".join(f"{k}={v}" for k, v in sorted((self.formdata or {}).items()))
-        return f"{self.method} {canonical_url(self.url)} {body}"
+        # A folder and its index page are the same listing page (TRS page 0 is both).
+        url = re.sub(r"/index\.s?html?(?=$|\?)", "/", canonical_url(self.url))
+        return f"{self.method} {url} {body}"
 
 
 @dataclass

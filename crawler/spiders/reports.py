@@ -95,11 +95,11 @@ class ReportsSpider(scrapy.Spider):
         spider.max_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
         spider.skip_known = settings.getbool("NIANBAO_SKIP_KNOWN", True)
         spider.revalidate = settings.getbool("NIANBAO_REVALIDATE_KNOWN", False)
-        spider.resumed = bool(settings.get("JOBDIR")) and Path(settings.get("JOBDIR"), "requests.queue").exists()
         spider.gone = GoneRegistry(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "gone.json",
                                    settings.getfloat("NIANBAO_GONE_RECHECK_DAYS", 7))
         spider._listing_seen: dict[str, set[str]] = {}
         spider._scheduled: set[str] = set()
+        spider._items_seen: dict[str, set[str]] = {}
         spider.write_sources_copy(Path(settings.get("ARCHIVE_DIR")))
         return spider
 
@@ -182,8 +182,15 @@ class ReportsSpider(scrapy.Spider):
             self.logger.info("%s: detected platform %s", source.id, platform)
         strategy = get_strategy(platform)
         page = strategy.parse_listing(response, response.meta.get("page_info") or {})
+        seen_items = self._items_seen.setdefault(source.id, set())
+        fresh = {canonical_url(item.url) for item in page.items} - seen_items
+        seen_items |= fresh
         for item in page.items:
             yield from self._consider(source, item, platform, response.url)
+        if not fresh and page.items and tally.listing_pages > 1:
+            # A page that shows nothing new (a pager the server ignores, a loop): do not follow it further.
+            self.logger.debug("%s: %s lists nothing new; not following its pager", source.id, response.url)
+            return
         for nxt in page.next_pages:
             request = self._listing_request(source, platform, nxt)
             if request is not None:
