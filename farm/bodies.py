@@ -50,6 +50,7 @@ def interpretation_body(item: Item, report: Item, report_href: str) -> str:
 
 
 def notice_body(item: Item, site: SitePlan) -> str:
+    d = item.published
     year = item.published.year if "编制" in item.title else item.published.year - 1
     if "编制" in item.title:
         paras = [
@@ -66,7 +67,7 @@ def notice_body(item: Item, site: SitePlan) -> str:
             "如对年度报告有意见建议，请通过本网站“政民互动”栏目反映。",
         ]
     return "\n".join(f'<p style="text-indent:2em;">{p}</p>' for p in paras) + \
-        f'<p style="text-align:right;">{esc(site.name)}办公室<br>{item.published:%Y年%m月%d日}</p>'.replace("年0", "年").replace("月0", "月")
+        f'<p style="text-align:right;">{esc(site.name)}办公室<br>{d.year}年{d.month}月{d.day}日</p>'
 
 
 def unrelated_body(item: Item, site: SitePlan) -> str:

@@ -71,7 +71,8 @@ class TrsSite(SiteBuilder):
 
     def sidebar(self) -> str:
         links = [("政府信息公开指南", "/zfxxgk/zfxxgkzn/"), ("政府信息公开制度", "/zfxxgk/zfxxgkzd/"),
-                 ("法定主动公开内容", "/zfxxgk/fdzdgknr/"), (plan_title := self.plan.column_title, self.column)]
+                 ("法定主动公开内容", "/zfxxgk/fdzdgknr/"), (self.plan.column_title, self.column)]
+        plan_title = self.plan.column_title
         cur = ' class="cur"'
         lis = "".join(f'<li{cur if t == plan_title else ""}><a href="{h}">{esc(t)}</a></li>' for t, h in links)
         return f'<div class="left-nav"><h3>政府信息公开</h3><ul>{lis}</ul></div>'
