@@ -19,10 +19,13 @@ from pathlib import Path
 import pytest
 
 from archive.store import ArchiveStore
+from farm.plan import SITES
 from farm.server import run_farm
 
 REPO = Path(__file__).resolve().parents[1]
-FAMILIES = ["trs", "hanweb", "gkmlpt", "vsb", "generic"]
+# Every site of the farm, by id (several sites may share a platform family).
+SITE_IDS = [s["id"] for s in SITES]
+PLATFORM = {s["id"]: s["platform"] for s in SITES}
 
 
 def crawl(sources, archive, *extra, check=True, timeout=120):
@@ -79,8 +82,8 @@ def second(first, sources):
     return last_run(archive), before, len(records(archive))
 
 
-def site_of(farm, family):
-    return next(s for s in farm.sites if s.platform == family)
+def site_of(farm, site_id):
+    return next(s for s in farm.sites if s.id == site_id)
 
 
 def manifest_reports(farm, site_id):
@@ -88,41 +91,41 @@ def manifest_reports(farm, site_id):
 
 
 # --- a full crawl -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("family", FAMILIES)
-def test_every_report_article_archived(farm, first, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_every_report_article_archived(farm, first, site_id):
+    site = site_of(farm, site_id)
     archived = {r.url for r in records(first[0]) if r.role == "article"}
     missing = [r["article_url"] for r in manifest_reports(farm, site.id) if r["article_url"] not in archived]
     assert missing == []
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_every_attachment_archived(farm, first, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_every_attachment_archived(farm, first, site_id):
+    site = site_of(farm, site_id)
     fetched = {u for r in records(first[0]) if r.role == "attachment" for u in (r.url, r.final_url)}
     wanted = [a["url"] for r in manifest_reports(farm, site.id) for a in r["attachments"]]
     assert wanted and [u for u in wanted if u not in fetched] == []
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_attachment_bytes_as_served(farm, first, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_attachment_bytes_as_served(farm, first, site_id):
+    site = site_of(farm, site_id)
     by_url = {r.url: r.sha256 for r in records(first[0]) if r.role == "attachment"}
     atts = [a for r in manifest_reports(farm, site.id) for a in r["attachments"] if a.get("sha256")]
     assert [a["url"] for a in atts if by_url.get(a["url"]) != a["sha256"]] == []
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_no_non_report_archived(farm, first, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_no_non_report_archived(farm, first, site_id):
+    site = site_of(farm, site_id)
     report_urls = {u for r in manifest_reports(farm, site.id) for u in r["urls"] + [a["file_url"] for a in r["attachments"]]}
     stray = [r.url for r in records(first[0]) if r.source_id == site.id and r.url not in report_urls]
     assert stray == []
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_run_record_counts_reports(farm, first, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_run_record_counts_reports(farm, first, site_id):
+    site = site_of(farm, site_id)
     entry = first[1]["sources"][site.id]
     assert (entry["status"], entry["new"]) == ("ok", len(manifest_reports(farm, site.id)))
 
@@ -150,7 +153,7 @@ def test_every_record_has_its_object(first):
 
 
 def test_hanweb_attachment_final_url_after_redirect(farm, first):
-    site = site_of(farm, "hanweb")
+    site = site_of(farm, "hanweb-yiwu")
     atts = {a["url"]: a["file_url"] for r in manifest_reports(farm, site.id) for a in r["attachments"]}
     got = {r.url: r.final_url for r in records(first[0]) if r.url in atts}
     assert got == atts
@@ -232,7 +235,7 @@ def test_plain_scrapy_crawl_from_repo_root(farm, sources, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sources={sources}",
                            "-a", "only=generic-suqian", "-s", f"ARCHIVE_DIR={archive}", "-s", "AUTOTHROTTLE_ENABLED=0",
                            "-s", "DOWNLOAD_DELAY=0"], cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
-    site = site_of(farm, "generic")
+    site = site_of(farm, "generic-suqian")
     assert (proc.returncode, last_run(archive)["sources"]["generic-suqian"]["new"]) == (
         0, len(manifest_reports(farm, site.id)))
 
@@ -249,13 +252,13 @@ def auto(farm, tmp_path_factory):
     return tmp / "archive", last_run(tmp / "archive")
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_auto_detects_platform(farm, auto, family):
-    assert auto[1]["sources"][site_of(farm, family).id]["detected_platform"] == family
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_auto_detects_platform(farm, auto, site_id):
+    assert auto[1]["sources"][site_id]["detected_platform"] == PLATFORM[site_id]
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_auto_archives_every_report(farm, auto, family):
-    site = site_of(farm, family)
+@pytest.mark.parametrize("site_id", SITE_IDS)
+def test_auto_archives_every_report(farm, auto, site_id):
+    site = site_of(farm, site_id)
     archived = {r.url for r in records(auto[0]) if r.role == "article"}
     assert [r["article_url"] for r in manifest_reports(farm, site.id) if r["article_url"] not in archived] == []
