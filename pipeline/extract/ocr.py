@@ -51,21 +51,29 @@ def _binary(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
 
 
-def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _line_masks(binary: np.ndarray, label_boxes=()) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
     h, w = binary.shape
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1)))
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 70))))
     # A vertical rule runs from one horizontal rule to another; a tall character stroke does not.
+    # A stroke can still touch both rules when the text fills a row, so a short segment lying
+    # inside a recognised label (a box of Chinese text) is a stroke, not a column edge.
     near_h = cv2.dilate(horiz, np.ones((7, 7), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    long_enough = 0.035 * h
     keep = np.zeros(n, dtype=bool)
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
         top = near_h[max(0, y - 3):y + 4, x:x + bw].any()
         bottom = near_h[max(0, y + bh - 4):y + bh + 3, x:x + bw].any()
-        keep[i] = top and bottom
+        if not (top and bottom):
+            continue
+        xc = x + bw / 2
+        in_label = any(bx0 + 3 < xc < bx1 - 3 and by0 - 8 <= y and y + bh <= by1 + 8
+                       for bx0, by0, bx1, by1 in label_boxes)
+        keep[i] = bh >= long_enough or not in_label
     vert = np.where(keep[labels], 255, 0).astype(np.uint8)
     return horiz, vert
 
@@ -110,12 +118,12 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def find_tables(gray: np.ndarray) -> list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]]:
+def find_tables(gray: np.ndarray, label_boxes=()) -> list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]]:
     """Table frames (x0, y0, x1, y1) with their cell boxes, from the ruling lines."""
     import cv2
 
     binary = _binary(gray)
-    horiz, vert = _line_masks(binary)
+    horiz, vert = _line_masks(binary, label_boxes)
     grid = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
@@ -201,8 +209,10 @@ def _normalise(text: str) -> str:
 def ocr_page_image(gray: np.ndarray, page_no: int | None = None) -> list:
     """Blocks (paragraphs and tables, in reading order) of one page image (greyscale uint8)."""
     gray, _angle = deskew(gray)
-    tables = find_tables(gray)
     words = _recognise(np.stack([gray] * 3, axis=-1), detect=True)
+    label_boxes = [(q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max())
+                   for q, text, _ in words if re.search(r"[\u4e00-\u9fff]", text)]
+    tables = find_tables(gray, label_boxes)
     items: list[tuple[float, object]] = []
     remaining = words
     for (tx0, ty0, tx1, ty1), cells in tables:
