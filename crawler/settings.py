@@ -73,6 +73,7 @@ NIANBAO_SOURCES = ""  # default source registry when `-a sources=` is not given 
 NIANBAO_MAX_LISTING_PAGES = 200  # per source and run: a pager loop cannot run away
 NIANBAO_SKIP_KNOWN = True  # articles/attachments whose URL the archive holds are not downloaded again
 NIANBAO_REVALIDATE_KNOWN = False  # instead, ask again with If-None-Match/If-Modified-Since (finds corrections)
+NIANBAO_REVALIDATE_AFTER_DAYS = 30  # …and do so anyway for documents last fetched this long ago (0: never)
 NIANBAO_CONDITIONAL_LISTINGS = True  # conditional requests for listing pages
 NIANBAO_CHARSET_FIX = True
 NIANBAO_SCOPE_ENABLED = True

@@ -54,3 +54,27 @@ class GoneRegistry:
         if self.dirty:
             write_json_atomic(self.path, self.entries)
             self.dirty = False
+
+
+class CheckLog:
+    """When each archived document URL was last asked (200 or 304), for NIANBAO_REVALIDATE_AFTER_DAYS."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.dirty = False
+        try:
+            self.entries: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def checked(self, url: str) -> None:
+        self.entries[canonical_url(url)] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.dirty = True
+
+    def last(self, url: str) -> str | None:
+        return self.entries.get(canonical_url(url))
+
+    def save(self) -> None:
+        if self.dirty:
+            write_json_atomic(self.path, self.entries)
+            self.dirty = False

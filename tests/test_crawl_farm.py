@@ -262,3 +262,20 @@ def test_auto_archives_every_report(farm, auto, site_id):
     site = site_of(farm, site_id)
     archived = {r.url for r in records(auto[0]) if r.role == "article"}
     assert [r["article_url"] for r in manifest_reports(farm, site.id) if r["article_url"] not in archived] == []
+
+
+# --- a document replaced in place (keep last: it changes the module's farm) ---------------------------------------
+def test_replaced_attachment_becomes_a_new_version(farm, sources, tmp_path):
+    site = site_of(farm, "trs-yuanzhou")
+    report = next(r for r in manifest_reports(farm, site.id) if r["attachments"])
+    url = report["attachments"][0]["url"]
+    archive = tmp_path / "archive"
+    crawl(sources, archive, "--only", site.id)
+    farm.replace(url, b"%PDF-1.4\n% corrected in place\n")
+    crawl(sources, archive, "--only", site.id)  # recently fetched: not asked again
+    unchanged = last_run(archive)["sources"][site.id]["attachments_changed"]
+    time.sleep(1.1)
+    crawl(sources, archive, "--only", site.id, "-s", "NIANBAO_REVALIDATE_AFTER_DAYS=0.00001")  # due after ~1 s
+    changed = last_run(archive)["sources"][site.id]["attachments_changed"]
+    versions = [r.sha256 for r in records(archive) if r.url == url]
+    assert (unchanged, changed, len(versions), all(ArchiveStore(archive).has(v) for v in versions)) == (0, 1, 2, True)

@@ -15,6 +15,7 @@ flight, and the archive's idempotent writes make a second fetch harmless.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from crawler.platforms import article_title, canonical_url, detect_platform, get
 from crawler.platforms.base import PageRequest
 from crawler.runs import RunTally
 from crawler.sources import DEFAULT_REGISTRY, Source, load_sources
-from crawler.state import GONE_STATUSES, GoneRegistry
+from crawler.state import GONE_STATUSES, CheckLog, GoneRegistry
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
 
@@ -95,8 +96,10 @@ class ReportsSpider(scrapy.Spider):
         spider.max_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
         spider.skip_known = settings.getbool("NIANBAO_SKIP_KNOWN", True)
         spider.revalidate = settings.getbool("NIANBAO_REVALIDATE_KNOWN", False)
+        spider.revalidate_after = settings.getfloat("NIANBAO_REVALIDATE_AFTER_DAYS", 30)
         spider.gone = GoneRegistry(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "gone.json",
                                    settings.getfloat("NIANBAO_GONE_RECHECK_DAYS", 7))
+        spider.checks = CheckLog(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "checked.json")
         spider._listing_seen: dict[str, set[str]] = {}
         spider._scheduled: set[str] = set()
         spider._items_seen: dict[str, set[str]] = {}
@@ -234,10 +237,10 @@ class ReportsSpider(scrapy.Spider):
                                                      "(not asked again before NIANBAO_GONE_RECHECK_DAYS)")
             return None
         if self.skip_known and self.index.known(url):
-            if not self.revalidate:
+            last = self.index.last_record(url)
+            if not (self.revalidate or self._due(last)):
                 self.tally.source(source.id).known_skipped += kind == "article"
                 return None
-            last = self.index.last_record(url)
             lowered = {k.lower(): v for k, v in (last.headers or {}).items()} if last else {}
             if lowered.get("etag"):
                 headers["If-None-Match"] = lowered["etag"]
@@ -247,6 +250,19 @@ class ReportsSpider(scrapy.Spider):
         callback = self.parse_article if kind == "article" else self.parse_attachment
         return Request(url, headers=headers or None, meta=meta, callback=callback, errback=self.request_failed,
                        dont_filter=True)
+
+    def _due(self, last) -> bool:
+        """Is an archived document due for a conditional re-check (NIANBAO_REVALIDATE_AFTER_DAYS)?"""
+        if self.revalidate_after <= 0 or last is None:
+            return False
+        when = max(filter(None, [last.fetched_at, self.checks.last(last.url)]))
+        try:
+            fetched = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except (TypeError, ValueError):
+            return True
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.now(dt.timezone.utc) - fetched >= dt.timedelta(days=self.revalidate_after)
 
     def _document(self, response, role: str, extra: dict) -> FetchedDocument:
         redirects = response.meta.get("redirect_urls") or []
@@ -270,6 +286,8 @@ class ReportsSpider(scrapy.Spider):
     def parse_article(self, response):
         source = self.sources[response.meta["source_id"]]
         tally = self.tally.source(source.id)
+        if response.meta.get("revalidate"):
+            self.checks.checked((response.meta.get("redirect_urls") or [response.url])[0])
         if response.status == 304:
             # Unchanged page: its attachments may still have been replaced in place; ask for them too.
             last = self.index.last_record(response.url)
@@ -310,6 +328,8 @@ class ReportsSpider(scrapy.Spider):
                 yield request
 
     def parse_attachment(self, response):
+        if response.meta.get("revalidate"):
+            self.checks.checked((response.meta.get("redirect_urls") or [response.url])[0])
         if response.status == 304:
             return
         self.gone.back(response.url)
@@ -317,6 +337,7 @@ class ReportsSpider(scrapy.Spider):
 
     def closed(self, reason):
         self.gone.save()
+        self.checks.save()
 
     # --- failures -------------------------------------------------------------------------------------------
     def request_failed(self, failure):
