@@ -1,7 +1,8 @@
 """``nianbao crawl``: run the ``reports`` spider over a source registry into an archive directory.
 
 Exit status: 0 when every source yielded its reports; 1 when a source is broken (named on stderr, one line
-each, and in ``ARCHIVE_DIR/runs/<run_id>.json``); 2 for a bad source registry or command line.
+each, and in ``ARCHIVE_DIR/runs/<run_id>.json``); 2 for a bad source registry or command line; 3 when the crawl
+did not finish (interrupted, crashed): with ``--jobdir`` the next run resumes it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def run_crawl(sources: str, archive_dir: str, *, jobdir: str | None = None, poli
     from crawler.spiders.reports import ReportsSpider
 
     settings = crawl_settings(archive_dir, jobdir=jobdir, polite=polite, overrides=overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     kwargs = {"sources": sources}
     if only:
@@ -84,15 +85,16 @@ def crawl(sources, archive_dir, jobdir, polite, only, sets):
     record = run_crawl(sources, archive_dir, jobdir=jobdir, polite=polite, only=only, overrides=overrides)
     if record is None:
         click.echo("crawl failed: no run record was written (see the log above)", err=True)
-        sys.exit(1)
+        sys.exit(3)
     summary = summarise(record)
     click.echo(summary)
+    if record.get("finish_reason") != "finished":
+        click.echo(f"crawl ended early ({record.get('finish_reason')}); run it again with the same --jobdir to "
+                   "resume", err=True)
+        sys.exit(3)
     if record.get("broken_sources"):
         for sid in record["broken_sources"]:
             click.echo(f"BROKEN {sid}: {record['sources'][sid]['error']}", err=True)
-        sys.exit(1)
-    if record.get("finish_reason") != "finished":
-        click.echo(f"crawl ended early: {record.get('finish_reason')}", err=True)
         sys.exit(1)
 
 

@@ -83,5 +83,4 @@ NIANBAO_HISTORY_RUNS = 5
 NIANBAO_GONE_RECHECK_DAYS = 7  # a 404/410 document URL is asked again after this many days (0: every run)
 
 FEED_EXPORT_ENCODING = "utf-8"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
