@@ -101,7 +101,8 @@ class VsbSite(SiteBuilder):
             links.append(f'<li>附件【<a href="{esc(att.url)}" target="_blank">{esc(att.title)}</a>】已下载'
                          f'<span id="nattach{fid}"><script language="javascript">getClickTimes({fid},{self.owner},"wbnewsfile","attach")</script></span>次</li>')
         att_html = f'<ul style="list-style-type:none;">{"".join(links)}</ul>' if links else ""
-        body = self.item_body(item, att_html, lambda other: f"../../{other.url[1:]}")
+        # VSB prints the attachment list after the content block, inside the news form.
+        body = self.item_body(item, "", lambda other: f"../../{other.url[1:]}")
         source = item.agency or self.plan.name
         crumbs = breadcrumb_html([("网站首页", "../../index.htm"), ("政务公开", "../../zwgk.htm"),
                                   (self.plan.column_title, f"../../{LIST[1:]}.htm"), ("正文", None)])
@@ -112,6 +113,7 @@ class VsbSite(SiteBuilder):
 <div id="vsb_content"><div class="v_news_content">
 {body}
 </div></div>
+<div>{att_html}</div>
 </form>"""
         self.add_page(item.url, self.page(item.title, page_body), encoding=item.encoding,
                       last_modified=midday(item.published), delay=item.delay)
