@@ -52,6 +52,14 @@ def test_trs_later_page_fans_out_to_the_others():
     assert [p.url.rsplit("/", 1)[1] for p in page.next_pages] == ["index.html", "index_1.html", "index_3.html"]
 
 
+def test_trs_pager_with_element_id_and_record_count():
+    resp = file_response("trs/index.html", TRS_URL)
+    resp = resp.replace(body=resp.body.replace(b'createPageHTML(4, 0, "index", "html")',
+                                               b"createPageHTML('page_div',3, 1,'index','shtml',57)"))
+    page = get_strategy("trs").parse_listing(resp, {})
+    assert [p.url.rsplit("/", 1)[1] for p in page.next_pages] == ["index.shtml", "index_1.shtml", "index_2.shtml"]
+
+
 def test_trs_column_without_trailing_slash():
     resp = file_response("trs/index.html", TRS_URL.rstrip("/"))
     page = get_strategy("trs").parse_listing(resp, {})

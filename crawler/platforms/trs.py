@@ -14,6 +14,10 @@ from urllib.parse import urljoin
 from crawler.platforms.base import ListingPage, PageRequest, Strategy, items_from_anchors, pager_links, parse_html
 
 CREATE_PAGE = re.compile(r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
+# Newer templates name the pager's element first and the record count last:
+# createPageHTML('page_div', 13, 1, 'index', 'shtml', 195)
+CREATE_PAGE_DIV = re.compile(r"createPageHTML\s*\(\s*['\"][^'\"]*['\"]\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+                             r"\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
 CURRENT_PAGE = re.compile(r"var\s+currentPage\s*=\s*['\"]?(\d+)")
 ARTICLE = re.compile(r"/\d{6}/t\d{8}_\d+(?:_wap)?\.s?html?$")
@@ -36,6 +40,9 @@ def pager_call(text: str) -> tuple[int, int, str, str] | None:
     m = CREATE_PAGE.search(text)
     if m:
         return int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    m = CREATE_PAGE_DIV.search(text)
+    if m:  # whether `current` counts from 0 or 1 differs between templates: ask for every page
+        return int(m.group(1)), -1, m.group(3), m.group(4)
     m = COUNT_PAGE.search(text)
     if m:
         cur = CURRENT_PAGE.search(text)
@@ -48,7 +55,7 @@ class TrsStrategy(Strategy):
 
     def detect(self, response) -> bool:
         text = response.text
-        return bool(CREATE_PAGE.search(text) or COUNT_PAGE.search(text)) or bool(
+        return bool(CREATE_PAGE.search(text) or CREATE_PAGE_DIV.search(text) or COUNT_PAGE.search(text)) or bool(
             re.search(r"href=[\"']\.?/?\d{6}/t\d{8}_\d+", text))
 
     def parse_listing(self, response, info: dict) -> ListingPage:
