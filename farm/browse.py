@@ -114,19 +114,35 @@ def _same_site(url: str, base: str) -> bool:
 
 
 def walk_trs(b: Browser, column_url: str, walk: ColumnWalk) -> None:
-    first = b.get(column_url)
-    text = decode(first)
-    m = re.search(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)", text)
-    count, name, ext = (int(m.group(1)), m.group(3), m.group(4)) if m else (1, "index", "html")
-    pages = [column_url] + [urljoin(column_url, f"{name}_{i}.{ext}") for i in range(1, count)]
+    """Every listing page of the column and of its sub-columns (区政府 / 部门 / 乡镇 folders).
+
+    Pages beyond the first exist only in the `createPageHTML(count, current, name, ext)` call; sub-columns
+    are ordinary links to folders below the column (`./qzfgzbm/`, `更多>>`).
+    """
     folder = urlsplit(urljoin(column_url, "./")).path
-    pattern = re.compile(re.escape(folder) + r"\d{6}/t\d{8}_\d+\.s?html?$")
-    for url in pages:
-        text = decode(b.get(url)) if url != column_url else text
+    article = re.compile(re.escape(folder) + r"(?:[\w-]+/)*\d{6}/t\d{8}_\d+\.s?html?$")
+    listing = re.compile(re.escape(folder) + r"(?:[\w-]+/)*(?:index(?:_\d+)?\.s?html?)?$")
+    queue, seen = [column_url], {column_url}
+    while queue and len(seen) < 200:
+        url = queue.pop(0)
+        text = decode(b.get(url))
         walk.listing_urls.append(url)
+        m = re.search(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)", text)
+        found = [urljoin(url, f"{m.group(3)}_{i}.{m.group(4)}") for i in range(1, int(m.group(1)))] if m else []
         for href, title in anchors(text, url):
-            if _same_site(href, column_url) and pattern.search(urlsplit(href).path):
+            path = urlsplit(href).path
+            if not _same_site(href, column_url):
+                continue
+            if article.search(path):
                 walk.items.setdefault(href, title)
+            elif listing.fullmatch(path):
+                found.append(href)
+        for nxt in found:
+            # `x/` and `x/index.html` are one page
+            key = re.sub(r"index\.s?html?$", "", nxt)
+            if key not in seen and nxt not in seen:
+                seen.update({key, nxt})
+                queue.append(nxt)
 
 
 def walk_hanweb(b: Browser, column_url: str, walk: ColumnWalk) -> None:

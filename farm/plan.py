@@ -48,12 +48,13 @@ SITES = [
         "townships": ["商州区", "洛南县", "丹凤县"],
     },
     {
-        # A second TRS site in the older template: `.shtml` pages, deep column path, table-row lists.
+        # A second TRS site in the older template: `.shtml` pages, deep column path, table-row lists,
+        # and the column split into sub-columns per unit type.
         "id": "trs-hanyang", "platform": "trs", "name": "武汉市汉阳区人民政府", "short": "汉阳区",
         "division_code": "420105", "level": "县级", "column_title": "政府信息公开年度报告",
         "departments": ["汉阳区发展和改革局", "汉阳区教育局", "汉阳区民政局", "汉阳区城市管理执法局"],
         "townships": ["建桥街道", "江堤街道", "永丰街道"],
-        "options": {"column": "/bmxxgk/zfgzjg/qrmzfbgs/zfxxgkndbg/", "ext": "shtml", "markup": "table"},
+        "options": {"column": "/bmxxgk/zfgzjg/qrmzfbgs/zfxxgkndbg/", "ext": "shtml", "markup": "table", "subcolumns": True},
         "attachment_formats": 2,
     },
     {

@@ -214,12 +214,20 @@ def test_pages_carry_portal_chrome(farm, walks, site_id):
     assert ("当前位置" in art.text, "网站标识码" in art.text, bool(offsite)) == (True, True, True)
 
 
-@pytest.mark.parametrize("site_id, ext", [("trs-yuanzhou", "html"), ("trs-hanyang", "shtml")])
-def test_trs_pager_exists_only_as_a_script_call(farm, site_id, ext):
-    site = farm.site(site_id)
-    text = decode(Browser().get(site.column_url))
+@pytest.mark.parametrize("site_id, listing, call", [
+    ("trs-yuanzhou", "", 'createPageHTML(3, 0, "index", "html")'),
+    ("trs-hanyang", "qzf/", 'createPageHTML(2, 0, "index", "shtml")')])
+def test_trs_pager_exists_only_as_a_script_call(farm, site_id, listing, call):
+    text = decode(Browser().get(farm.site(site_id).column_url + listing))
     anchor_texts = {a.text_content() for a in lxml.html.fromstring(text).iter("a")}
-    assert ("下一页" not in anchor_texts, f'createPageHTML(3, 0, "index", "{ext}")' in text) == (True, True)
+    assert ("下一页" not in anchor_texts, call in text) == (True, True)
+
+
+def test_trs_column_with_subcolumns_is_a_landing_page(farm, walks):
+    site = farm.site("trs-hanyang")
+    text = decode(Browser().get(site.column_url))
+    subs = sorted({u[len(site.column_url):].split("/")[0] for u in walks[site.id][0].items})
+    assert ("createPageHTML(" in text.replace("function createPageHTML(", ""), subs) == (False, ["qzf", "qzfgzbm", "xzjd"])
 
 
 def test_hanweb_column_page_embeds_only_the_first_records(farm, walks):

@@ -8,10 +8,14 @@
 - Attachments: `P0YYYYMMDD<digits>.<ext>` in the same `YYYYMM/` folder, linked `./P0….pdf`.
 
 Site options (`SitePlan.options`) give the older template as on 汉阳区: another column path, `.shtml`
-pages (`createPageHTML(n, k, "index", "shtml")`) and list rows in a `<TABLE>` instead of `<ul>`.
+pages (`createPageHTML(n, k, "index", "shtml")`), list rows in a `<TABLE>` instead of `<ul>`, and
+`subcolumns`: the column root is a landing page of sub-columns per unit type (区政府 `qzf/`, 部门
+`qzfgzbm/`, 街道 `xzjd/`, as on 汉阳/濂溪), each a TRS listing of its own with its own pager.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from farm.chrome import breadcrumb_html, esc
 from farm.model import Item, SiteContent, SitePlan
@@ -50,10 +54,30 @@ class TrsSite(SiteBuilder):
         self.column = plan.options.get("column", COLUMN)
         self.ext = plan.options.get("ext", "html")
         self.markup = plan.options.get("markup", "ul")
+        self.subcolumns: list[tuple[str, str]] = [("qzf", "区政府"), ("qzfgzbm", "区政府工作部门"), ("xzjd", "街道（乡镇）")] \
+            if plan.options.get("subcolumns") else []
+
+    def folder_of(self, item: Item) -> str:
+        """The (sub-)column folder an item is published in."""
+        if not self.subcolumns:
+            return self.column
+        if item.kind == "dead_link" or item.admin_level == "部门":
+            sub = "qzfgzbm"
+        elif item.kind == "report" and item.admin_level != self.plan.level:
+            sub = "xzjd"
+        else:  # the government's own reports, and the 解读 / notices / news of the column
+            sub = "qzf"
+        return f"{self.column}{sub}/"
 
     def article_path(self, item: Item) -> str:
         docid = stable_int(self.plan.id, item.key)
-        return f"{self.column}{item.published:%Y%m}/t{item.published:%Y%m%d}_{docid}.{self.ext}"
+        return f"{self.folder_of(item)}{item.published:%Y%m}/t{item.published:%Y%m%d}_{docid}.{self.ext}"
+
+    @staticmethod
+    def rel(from_folder: str, path: str) -> str:
+        """A relative link as TRS writes them (`./202401/t….html`, `../202301/t….html`)."""
+        link = posixpath.relpath(path, from_folder)
+        return link if link.startswith("..") else "./" + link
 
     def build(self) -> SiteContent:
         plan = self.plan
@@ -64,7 +88,13 @@ class TrsSite(SiteBuilder):
         for item in plan.items:
             if item.kind != "dead_link":
                 self.build_article(item)
-        self.build_listing()
+        if self.subcolumns:
+            self.build_landing()
+            for sub, title in self.subcolumns:
+                folder = f"{self.column}{sub}/"
+                self.build_listing(folder, title, [it for it in plan.items if self.folder_of(it) == folder])
+        else:
+            self.build_listing(self.column, plan.column_title, plan.items)
         self.build_home()
         self.robots(["/search/", "/protect/", "/wcm/"])
         return self.finish()
@@ -86,24 +116,46 @@ class TrsSite(SiteBuilder):
     def list_close(self) -> str:
         return "</TABLE>" if self.markup == "table" else "</ul>"
 
-    def build_listing(self) -> None:
-        pages = pages_of(self.plan.items, PER_PAGE)
+    def row(self, it: Item, href: str) -> str:
+        shown = it.title if len(it.title) <= 30 else it.title[:29] + "…"
+        if self.markup == "table":
+            return (f'<TR><TD width="12"><IMG src="/images/dot.gif"></TD><TD align="left"><A href="{esc(href)}" '
+                    f'target="_blank" title="{esc(it.title)}">{esc(shown)}</A></TD>\n'
+                    f'<TD width="80" align="right">{it.published:%Y-%m-%d}</TD></TR>')
+        return (f'<li><a href="{esc(href)}" title="{esc(it.title)}" target="_blank">{esc(shown)}</a>'
+                f"<span>{it.published:%Y-%m-%d}</span></li>")
+
+    def build_landing(self) -> None:
+        """The column root of a site with sub-columns: a box per sub-column, its newest items and 更多."""
+        boxes = []
+        for sub, title in self.subcolumns:
+            folder = f"{self.column}{sub}/"
+            items = [it for it in self.plan.items if self.folder_of(it) == folder][:5]
+            rows = "\n".join(self.row(it, self.rel(self.column, it.url)) for it in items)
+            boxes.append(f'<div class="lm-box"><div class="lm-title"><span>{esc(title)}</span>'
+                         f'<a class="more" href="./{sub}/">更多&gt;&gt;</a></div>\n{self.list_open}\n{rows}\n{self.list_close}</div>')
         crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, self.column)])
-        for n, items in enumerate(pages):
-            rows = []
-            for it in items:
-                href = "./" + it.url[len(self.column):]
-                shown = it.title if len(it.title) <= 30 else it.title[:29] + "…"
-                if self.markup == "table":
-                    rows.append(f'<TR><TD width="12"><IMG src="/images/dot.gif"></TD><TD align="left"><A href="{esc(href)}" '
-                                f'target="_blank" title="{esc(it.title)}">{esc(shown)}</A></TD>\n'
-                                f'<TD width="80" align="right">{it.published:%Y-%m-%d}</TD></TR>')
-                else:
-                    rows.append(f'<li><a href="{esc(href)}" title="{esc(it.title)}" target="_blank">{esc(shown)}</a>'
-                                f"<span>{it.published:%Y-%m-%d}</span></li>")
-            body = f"""{crumbs}
+        body = f"""{crumbs}
 <div class="clearfix">{self.sidebar()}
 <div class="right-list"><div class="list-title"><h2>{esc(self.plan.column_title)}</h2></div>
+{"".join(boxes)}
+</div></div>"""
+        text = self.page(self.plan.column_title, body, current="政府信息公开")
+        self.add_page(self.column, text, last_modified=newest(self.plan.items))
+        self.add_page(f"{self.column}index.{self.ext}", text, last_modified=newest(self.plan.items))
+        self.content.listing_paths.append(f"{self.column}index.{self.ext}")
+
+    def build_listing(self, folder: str, title: str, all_items: list[Item]) -> None:
+        pages = pages_of(all_items, PER_PAGE)
+        trail = [("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, self.column)]
+        if folder != self.column:
+            trail.append((title, folder))
+        crumbs = breadcrumb_html(trail)
+        for n, items in enumerate(pages):
+            rows = [self.row(it, self.rel(folder, it.url)) for it in items]
+            body = f"""{crumbs}
+<div class="clearfix">{self.sidebar()}
+<div class="right-list"><div class="list-title"><h2>{esc(title)}</h2></div>
 {self.list_open}
 {chr(10).join(rows)}
 {self.list_close}
@@ -112,10 +164,10 @@ class TrsSite(SiteBuilder):
 </div></div>"""
             text = self.page(self.plan.column_title, body, current="政府信息公开")
             name = f"index.{self.ext}" if n == 0 else f"index_{n}.{self.ext}"
-            self.add_page(self.column + name, text, last_modified=newest(items))
-            self.content.listing_paths.append(self.column + name)
+            self.add_page(folder + name, text, last_modified=newest(items))
+            self.content.listing_paths.append(folder + name)
             if n == 0:
-                self.add_page(self.column, text, last_modified=newest(items))
+                self.add_page(folder, text, last_modified=newest(items))
 
     def build_article(self, item: Item) -> None:
         folder = item.url.rsplit("/", 1)[0] + "/"
@@ -126,10 +178,10 @@ class TrsSite(SiteBuilder):
             self.add_attachment(att.url, item, att)
             links.append(f'<li><a href="./{name}" OLDSRC="/protect/{name}">{esc(att.title)}</a></li>')
         att_html = f'<div class="fj"><p>附件：</p><ul>{"".join(links)}</ul></div>' if links else ""
-        body = self.item_body(item, att_html, lambda other: "../" + other.url[len(self.column):])
+        body = self.item_body(item, att_html, lambda other: self.rel(folder, other.url))
         idx = self.plan.items.index(item)
         neighbours = [it for it in self.plan.items[max(0, idx - 2):idx + 3] if it is not item and it.kind != "dead_link"][:3]
-        rel = "".join(f'<li><a href="../{it.url[len(self.column):]}">{esc(it.title)}</a></li>' for it in neighbours)
+        rel = "".join(f'<li><a href="{self.rel(folder, it.url)}">{esc(it.title)}</a></li>' for it in neighbours)
         crumbs = breadcrumb_html([("首页", "/"), ("政府信息公开", "/zfxxgk/"), (self.plan.column_title, self.column),
                                   ("正文", None)])
         source = item.agency or self.plan.name
