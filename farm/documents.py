@@ -55,13 +55,65 @@ def _html_table(table: Table) -> str:
     return f'<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">\n<tbody>\n{body}\n</tbody></table>'
 
 
+def _word_html_table(table: Table) -> str:
+    """A table as Word's "save as web page" writes it, the markup many older portals paste in."""
+    rows: list[list[str]] = [[] for _ in range(table.n_rows)]
+    for s in sorted(table.spans, key=lambda s: (s.row, s.col)):
+        attrs = (f" rowspan={s.rowspan}" if s.rowspan > 1 else "") + (f" colspan={s.colspan}" if s.colspan > 1 else "")
+        lines = s.text.split("\n") if s.text else []
+        paras = "".join(f"<p class=MsoNormal align=center style='text-align:center'><span style='font-size:10.5pt;"
+                        f"font-family:宋体'>{html.escape(line)}</span></p>" for line in lines)
+        paras = paras or "<p class=MsoNormal align=center><span lang=EN-US>&nbsp;</span></p>"
+        rows[s.row].append(f"<td width={60 * s.colspan}{attrs} valign=middle style='border:solid windowtext 1.0pt;"
+                           f"padding:0cm 5.4pt 0cm 5.4pt'>{paras}</td>")
+    body = "\n".join(f"<tr style='height:20.0pt'>{''.join(cells)}</tr>" for cells in rows)
+    return (f"<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;"
+            f"border:none'>\n{body}\n</table>")
+
+
+_LEGACY_PAGE = """<html>
+<head>
+<meta http-equiv=Content-Type content="text/html; charset={charset}">
+<title>{title}</title>
+<style>.leftmenu a{{color:#333}} .footer{{font-size:12px}}</style>
+</head>
+<body topmargin=0>
+<table width=1000 border=0 align=center cellpadding=0 cellspacing=0>
+<tr><td colspan=2><img src="/images/banner.jpg" width=1000 height=120></td></tr>
+<tr><td colspan=2 bgcolor="#1E5AA8"><a href="/">首页</a>　<a href="/zwgk/">政务公开</a>　<a href="/zsyz/">招商引资</a>　<a href="/bmfw/">便民服务</a>　<a href="/hdjl/">互动交流</a></td></tr>
+<tr>
+<td width=200 valign=top class=leftmenu>
+<table width=100%><tr><td><a href="/zwgk/xxgkzn/">信息公开指南</a></td></tr><tr><td><a href="/zwgk/xxgkml/">信息公开目录</a></td></tr>
+<tr><td><a href="/zwgk/xxgknb/">信息公开年报</a></td></tr><tr><td><a href="/zwgk/ysqgk/">依申请公开</a></td></tr></table>
+</td>
+<td width=800 valign=top>
+<table width=100% border=0>
+<tr><td align=center height=50><font size=5 color="#CC0000"><b>{title}</b></font></td></tr>
+<tr><td align=center><font size=2>发布日期：{date}　　来源：{site}　　【<a href="javascript:window.close()">关闭</a>】</font></td></tr>
+<tr><td id=content>
+{body}
+</td></tr>
+</table>
+</td>
+</tr>
+<tr><td colspan=2 align=center class=footer>版权所有：{site}　技术支持：某某网络科技有限公司<br>ICP备案号：豫ICP备12003456号</td></tr>
+</table>
+</body>
+</html>
+"""
+
+
 def to_html(doc: Document, encoding: str = "utf-8", chrome: bool = True, meta_charset: str | None = None,
-            site: str | None = None, date: str = "2025-01-20") -> bytes:
+            site: str | None = None, date: str = "2025-01-20", style: str = "cms") -> bytes:
     """A portal article page (or, with chrome=False, just the article fragment) encoded in `encoding`.
 
     `meta_charset` is what the page claims in `<meta charset>`; pass a different value than
-    `encoding` to produce a page that lies about its charset, as some portals do.
+    `encoding` to produce a page that lies about its charset, as some portals do. `style`: "cms"
+    (a div-based TRS-like page, CSS-styled tables) or "legacy" (a table-layout page whose article
+    tables are Word "save as web page" markup).
     """
+    if style == "legacy":
+        return _legacy_html(doc, encoding, chrome, meta_charset, site, date)
     title = doc.blocks[0].text if doc.blocks and isinstance(doc.blocks[0], Paragraph) else ""
     site = site or doc.meta.get("agency") or "人民政府"
     parts = []
@@ -87,6 +139,32 @@ def to_html(doc: Document, encoding: str = "utf-8", chrome: bool = True, meta_ch
             + f'\n<div class="TRS_Editor" id="zoom">\n{body}\n</div>\n' + _CHROME_FOOT.format(site=html.escape(site))
             + "\n<script>var _hmt=_hmt||[];</script>\n</body>\n</html>\n")
     return page.encode(encoding, errors="xmlcharrefreplace")
+
+
+def _legacy_html(doc: Document, encoding: str, chrome: bool, meta_charset: str | None, site: str | None,
+                 date: str) -> bytes:
+    title = doc.blocks[0].text if doc.blocks and isinstance(doc.blocks[0], Paragraph) else ""
+    site = site or doc.meta.get("agency") or "人民政府"
+    parts = []
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            parts.append(_word_html_table(block))
+        elif i == 0 and chrome:
+            continue
+        else:
+            parts.append(f"<p class=MsoNormal style='text-indent:32.0pt'><span style='font-size:16.0pt;"
+                         f"font-family:仿宋_GB2312'>{html.escape(block.text)}</span></p>")
+    body = "\n".join(parts)
+    if not chrome:
+        return body.encode(encoding, errors="xmlcharrefreplace")
+    page = _LEGACY_PAGE.format(charset=meta_charset or encoding, title=html.escape(title), date=date,
+                               site=html.escape(site), body=body)
+    return page.encode(encoding, errors="xmlcharrefreplace")
+
+
+def to_lo_html(doc: Document | bytes, timeout: float = 120) -> bytes:
+    """LibreOffice's XHTML export of the DOCX: the markup of reports converted to web pages by office tools."""
+    return _from_docx(doc, "html", timeout)
 
 
 # ------------------------------------------------------------------- DOCX ---
@@ -318,6 +396,6 @@ def to_xls(doc: Document, with_prose: bool = False) -> bytes:
 
 
 RENDERERS = {
-    "html": to_html, "docx": to_docx, "doc": to_doc, "wps": to_wps, "odt": to_odt, "rtf": to_rtf, "pdf": to_pdf,
+    "html": to_html, "lo.html": to_lo_html, "docx": to_docx, "doc": to_doc, "wps": to_wps, "odt": to_odt, "rtf": to_rtf, "pdf": to_pdf,
     "xlsx": to_xlsx, "xls": to_xls,
 }

@@ -81,6 +81,8 @@ def rendered(name: str, fmt: str) -> bytes:
     doc = document(name)
     if fmt in ("doc", "odt", "rtf", "pdf"):
         return getattr(documents, f"to_{fmt}")(rendered(name, "docx"))
+    if fmt == "lo.html":
+        return documents.to_lo_html(rendered(name, "docx"))
     if fmt == "wps":
         return rendered(name, "doc")
     if fmt == "html-gbk":

@@ -47,3 +47,17 @@ def test_junk_spans_and_blank_cells():
             '</table></div></body></html>').encode()
     table = next(extract_bytes(page, "a.html").tables())
     assert [[s.text for s in row] for row in table.logical_rows()] == [["A", "B"], ["A", "", "1"]]
+
+
+def test_legacy_table_layout_page_in_gb2312():
+    """An older portal: layout tables, Word "save as web page" tables inside, GB2312."""
+    data = to_html(document("distinct-2021"), encoding="gb2312", style="legacy")
+    doc = extract_bytes(data, "a.htm")
+    assert rows_of(doc) == rows_of(document("distinct-2021"))
+    assert paragraphs(doc)[0] == document("distinct-2021").blocks[0].text
+    assert "版权所有" not in doc.text() and "信息公开目录" not in doc.text()
+
+
+def test_libreoffice_xhtml_export():
+    doc = extract_bytes(rendered("004", "lo.html"), "a.html")
+    assert rows_of(doc) == rows_of(document("004"))

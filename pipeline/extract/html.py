@@ -8,8 +8,9 @@ charset-normalizer's guess.
 from __future__ import annotations
 
 import re
+import warnings as pywarnings
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from ..blocks import Document, Paragraph, Span, Table
 from .errors import ExtractionError
@@ -205,12 +206,14 @@ def _title(soup: BeautifulSoup, body: Tag) -> str | None:
 def extract_html(data: bytes, limits: Limits, whole_page: bool = False) -> Document:
     text, encoding, warnings = decode(data)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML exports start with <?xml
+            soup = BeautifulSoup(text, "lxml")
     except Exception as exc:  # lxml is forgiving; this is a safety net
         raise ExtractionError(f"unparseable HTML: {exc}") from None
+    page_title = _title(soup, soup.new_tag("div"))
     for tag in soup(_DROP_TAGS):
         tag.decompose()
-    page_title = _title(soup, soup.new_tag("div"))
     total = _text_len(soup)
     for tag in list(soup.find_all(True)):
         # Chrome is small: a "left"/"main" wrapper holding most of the page's text is the article's column.

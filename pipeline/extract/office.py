@@ -31,6 +31,7 @@ FILTERS = {
     "pdf": "pdf:writer_pdf_Export",
     "xls": "xls:MS Excel 97",
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "html": "html:XHTML Writer File:UTF8",
 }
 DEFAULT_TIMEOUT = 60.0
 PROFILE_ROOT = Path(tempfile.gettempdir()) / f"nianbao-lo-profiles-{os.getuid()}"
