@@ -50,7 +50,7 @@ NOT_POLITE = {
     "DOWNLOAD_DELAY": 0,
     "DOWNLOAD_DELAY_JITTER": 0,
     "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
 
 # --- components -----------------------------------------------------------------------------------------

@@ -89,7 +89,13 @@ def site():
     s.pages["/nb/index.html"] = html(
         '<ul><li><a href="/nb/2023.html">测试县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li>'
         '<li><a href="/private/2021.html">测试县2021年政府信息公开工作年度报告</a><span>2022-01-20</span></li>'
-        f'<li><a href="{other}">测试县2022年政府信息公开工作年度报告</a><span>2023-01-20</span></li></ul>')
+        f'<li><a href="{other}">测试县2022年政府信息公开工作年度报告</a><span>2023-01-20</span></li></ul>'
+        '<div class="sub"><a href="/nb/bm/">部门</a> <a href="/nb/2020n/index.html">2020年政府信息公开年报</a></div>')
+    # Sub-columns by kind of organ and by year, as real TRS columns have them.
+    s.pages["/nb/bm/"] = html('<ul><li><a href="/nb/bm/cz2023.html">测试县财政局2023年政府信息公开工作年度报告</a></li></ul>')
+    s.pages["/nb/bm/cz2023.html"] = html('<div id="zoom">财政局</div>')
+    s.pages["/nb/2020n/index.html"] = html('<ul><li><a href="/nb/2020n/x.html">测试县2020年政府信息公开工作年度报告</a></li></ul>')
+    s.pages["/nb/2020n/x.html"] = html('<div id="zoom">2020</div>')
     s.pages["/nb/2023.html"] = html('<div id="zoom"><p>正文</p><a href="/nb/P02024.pdf">附件.pdf</a>'
                                     f'<a href="http://127.0.0.2:9/x.pdf">镜像.pdf</a>'
                                     '<a href="/nb/go.pdf">跳转.pdf</a></div>')
@@ -127,7 +133,12 @@ def runs(site, tmp_path_factory):
 
 def test_first_crawl_archives_report_and_attachment(runs):
     e = runs[0]["sources"]["t"]
-    assert (e["new"], e["attachments_new"]) == (1, 1)
+    assert (e["new"], e["attachments_new"]) == (3, 1)
+
+
+def test_sub_columns_descended(runs):
+    articles = {r.url.split("/", 3)[3] for r in ArchiveStore(runs[2]).fetches() if r.role == "article"}
+    assert articles == {"nb/2023.html", "nb/bm/cz2023.html", "nb/2020n/x.html"}
 
 
 def test_robots_txt_obeyed(runs):

@@ -16,6 +16,7 @@ flight, and the archive's idempotent writes make a second fetch harmless.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from crawler.middlewares import AlreadyArchived, OutOfScope
 from crawler.platforms import article_title, canonical_url, detect_platform, get_strategy
 from crawler.platforms.base import PageRequest
 from crawler.runs import RunTally
-from crawler.sources import DEFAULT_REGISTRY, Source, load_sources
+from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
 from crawler.state import GONE_STATUSES, CheckLog, GoneRegistry
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "text/xml", "application/xml")
@@ -66,6 +67,22 @@ def failure_reason(failure) -> str:
     if name == "IgnoreRequest" and "robots" in text.lower():
         return "forbidden by robots.txt"
     return f"{name}: {text[:200]}" if text else name
+
+
+_LISTING_PATH = re.compile(r"(?:/|/index(?:_\d+)?\.s?html?)$", re.IGNORECASE)
+
+
+def is_sub_column(source: Source, url: str) -> bool:
+    """A listing page below the source's column folder (``…/zfxxgknb/2024n/qzf/``), not the column itself."""
+    own, other = urlsplit(source.url), urlsplit(url)
+    if normalise_netloc(url) != source.netloc or other.query:
+        return False
+    folder = own.path if own.path.endswith("/") else own.path.rsplit("/", 1)[0] + "/"
+    path = other.path
+    if not path.startswith(folder) or not _LISTING_PATH.search(path):
+        return False
+    rest = re.sub(r"(?:^|/)index(?:_\d+)?\.s?html?$", "", path[len(folder):], flags=re.IGNORECASE)
+    return bool(rest.strip("/"))
 
 
 class ReportsSpider(scrapy.Spider):
@@ -189,6 +206,12 @@ class ReportsSpider(scrapy.Spider):
         fresh = {canonical_url(item.url) for item in page.items} - seen_items
         seen_items |= fresh
         for item in page.items:
+            if is_sub_column(source, item.url):
+                # Columns split by year or kind of organ (2024n/, qzf/, bmxxgknb/): descend like a pager.
+                request = self._listing_request(source, platform, PageRequest(item.url))
+                if request is not None:
+                    yield request
+                continue
             yield from self._consider(source, item, platform, response.url)
         if not fresh and page.items and tally.listing_pages > 1:
             # A page that shows nothing new (a pager the server ignores, a loop): do not follow it further.
