@@ -16,6 +16,7 @@ import contextlib
 import csv
 import datetime
 import email.utils
+import gzip
 import hashlib
 import json
 import threading
@@ -53,6 +54,23 @@ class SiteServer(ThreadingHTTPServer):
         self.content: SiteContent | None = None
         self.log: list[tuple[str, str, int]] = []
         self.log_lock = threading.Lock()
+
+
+_COMPRESSIBLE = {"text/html", "text/xml", "text/css", "text/plain", "application/json", "application/javascript"}
+_GZIP_LOCK = threading.Lock()
+_GZIP_CACHE: dict[int, tuple[bytes, bytes]] = {}
+
+
+def _gzipped(res: Resource) -> bytes:
+    """The resource's body gzipped (deterministically: mtime 0), computed once per body."""
+    with _GZIP_LOCK:
+        hit = _GZIP_CACHE.get(id(res))
+        if hit is not None and hit[0] is res.body:
+            return hit[1]
+    data = gzip.compress(res.body, mtime=0)
+    with _GZIP_LOCK:
+        _GZIP_CACHE[id(res)] = (res.body, data)
+    return data
 
 
 def _etag(body: bytes) -> str:
@@ -113,27 +131,41 @@ class SiteHandler(BaseHTTPRequestHandler):
         headers = {"Content-Type": res.content_type, **res.headers}
         status = res.status
         body = res.body
+        gzipped = status == 200 and self._wants_gzip(res)
+        if gzipped:
+            body = _gzipped(res)
+            headers["Content-Encoding"] = "gzip"
+            headers["Vary"] = "Accept-Encoding"
         if res.conditional and status == 200:
-            etag = _etag(body)
-            headers["ETag"] = etag
+            etag = _etag(res.body)
+            # nginx weakens the ETag of a response it compresses on the fly
+            headers["ETag"] = "W/" + etag if gzipped else etag
             if res.last_modified is not None:
                 headers["Last-Modified"] = email.utils.format_datetime(res.last_modified, usegmt=True)
             if self._not_modified(etag, res):
                 status, body = 304, b""
+                headers.pop("Content-Encoding", None)
         self.send_response(status)
         for name, value in headers.items():
             if status == 304 and name == "Content-Type":
                 continue
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:  # a 304 has no body, and its Content-Length would have to be the 200's
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if method != "HEAD" and body:
             self.wfile.write(body)
 
+    def _wants_gzip(self, res: Resource) -> bool:
+        """Compress text the way portals' nginx does, when the client accepts gzip; files go as they are."""
+        accepted = self.headers.get("Accept-Encoding", "")
+        return ("gzip" in accepted and len(res.body) >= 1024
+                and res.content_type.split(";")[0].strip() in _COMPRESSIBLE)
+
     def _not_modified(self, etag: str, res: Resource) -> bool:
         inm = self.headers.get("If-None-Match")
-        if inm is not None:
-            return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+        if inm is not None:  # weak comparison, as for GET
+            return etag in [t.strip().removeprefix("W/") for t in inm.split(",")] or inm.strip() == "*"
         ims = self.headers.get("If-Modified-Since")
         if ims and res.last_modified is not None:
             try:

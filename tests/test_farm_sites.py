@@ -339,3 +339,15 @@ def test_replaced_document_gets_a_new_etag(tmp_path, request):
         farm.replace(url, before.body + b"\0")
         after = browser.get(url, headers={"If-None-Match": before.headers["etag"]})
     assert (after.status, after.body) == (200, before.body + b"\0")
+
+
+def test_html_is_gzipped_for_clients_that_accept_it(farm):
+    import gzip
+
+    url = farm.site("vsb-shangluo").column_url
+    browser = Browser()
+    plain = browser.get(url)
+    packed = browser.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    again = browser.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["etag"]})
+    assert (packed.headers.get("content-encoding"), gzip.decompress(packed.body) == plain.body, again.status) == \
+        ("gzip", True, 304)
