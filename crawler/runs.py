@@ -44,7 +44,7 @@ def new_run_id() -> str:
 @dataclass
 class SourceTally:
     platform: str = ""
-    detected_platform: str | None = None
+    detected: Counter = field(default_factory=Counter)  # platform recognised per listing page (auto)
     listing_pages: int = 0
     listing_not_modified: int = 0
     listing_pages_capped: bool = False
@@ -80,6 +80,14 @@ class RunTally:
 
     def document(self, sid: str, role: str, outcome: str) -> None:
         self.source(sid).counts[f"{role}s_{outcome}"] += 1
+
+
+def detected_platform(counts: Counter) -> str | None:
+    """The platform most listing pages of an ``auto`` source looked like (a specific one before generic)."""
+    specific = Counter({k: v for k, v in counts.items() if k != "generic"})
+    if specific:
+        return specific.most_common(1)[0][0]
+    return "generic" if counts else None
 
 
 def previous_runs(runs_dir: Path, limit: int) -> list[dict]:
@@ -178,7 +186,7 @@ class RunRecorder:
                 "ok": why is None,
                 "error": why,
                 "platform": t.platform or getattr(sources.get(sid), "platform", ""),
-                "detected_platform": t.detected_platform,
+                "detected_platform": detected_platform(t.detected),
                 "listing_pages": t.listing_pages,
                 "listing_not_modified": t.listing_not_modified,
                 "listing_pages_capped": t.listing_pages_capped,

@@ -195,20 +195,25 @@ class ReportsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.tally.failure(source.id, response.url, "listing", "listing page is not text")
             return
-        platform = response.meta["platform"]
-        if platform == "auto":
-            platform = detect_platform(response)
-            tally.detected_platform = platform
-            self.logger.info("%s: detected platform %s", source.id, platform)
+        requested = response.meta["platform"]
+        info = response.meta.get("page_info") or {}
+        platform = requested
+        if requested == "auto":
+            # Pages a strategy asked for continue with it; anything else (the column, its sub-columns) is
+            # recognised anew: a landing page may be plain while its sub-columns are TRS.
+            platform = info.get("via") or detect_platform(response)
+            tally.detected[platform] += 1
+            if not info.get("via"):
+                self.logger.info("%s: %s looks like %s", source.id, response.url, platform)
         strategy = get_strategy(platform)
-        page = strategy.parse_listing(response, response.meta.get("page_info") or {})
+        page = strategy.parse_listing(response, info)
         seen_items = self._items_seen.setdefault(source.id, set())
         fresh = {canonical_url(item.url) for item in page.items} - seen_items
         seen_items |= fresh
         for item in page.items:
             if is_sub_column(source, item.url):
                 # Columns split by year or kind of organ (2024n/, qzf/, bmxxgknb/): descend like a pager.
-                request = self._listing_request(source, platform, PageRequest(item.url))
+                request = self._listing_request(source, requested, PageRequest(item.url))
                 if request is not None:
                     yield request
                 continue
@@ -218,7 +223,9 @@ class ReportsSpider(scrapy.Spider):
             self.logger.debug("%s: %s lists nothing new; not following its pager", source.id, response.url)
             return
         for nxt in page.next_pages:
-            request = self._listing_request(source, platform, nxt)
+            if requested == "auto":
+                nxt.info.setdefault("via", platform)
+            request = self._listing_request(source, requested, nxt)
             if request is not None:
                 yield request
 
