@@ -325,6 +325,26 @@ def to_scanned_pdf(pdf_bytes: bytes, dpi: int = 200, skew_degrees: float = 0.0, 
     return img2pdf.convert(images, layout_fun=layout)
 
 
+def to_mixed_pdf(pdf_bytes: bytes, scanned_pages: list[int], **scan_options) -> bytes:
+    """The PDF with some pages replaced by scans of themselves (text layer gone on those pages only)."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(pdf_bytes)
+    scans = {i: pdfium.PdfDocument(to_scanned_pdf(pdf_bytes, pages=[i], **scan_options)) for i in scanned_pages}
+    out = pdfium.PdfDocument.new()
+    try:
+        for i in range(len(src)):
+            out.import_pages(scans[i] if i in scans else src, [0] if i in scans else [i])
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
+        for doc in scans.values():
+            doc.close()
+        src.close()
+
+
 def to_png(pdf_bytes: bytes, page: int = 0, dpi: int = 200, skew_degrees: float = 0.0, noise: float = 0.0,
            seed: int = 0) -> bytes:
     """One page as a PNG image attachment."""
