@@ -20,7 +20,7 @@ from farm.model import Item
 from pipeline.blocks import Document
 
 # Bumped when the way reports are made changes, so cached renderings are not reused.
-CONTENT_VERSION = 2
+CONTENT_VERSION = 3
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -104,6 +104,21 @@ def inline_html(report: Report) -> str:
 
 
 # ---------------------------------------------------------------- binaries ---
+def pin_zip_dates(data: bytes) -> bytes:
+    """Make a DOCX reproducible: python-docx stamps each zip member with the time it was written."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            pinned = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            pinned.compress_type = info.compress_type
+            pinned.external_attr = info.external_attr
+            dst.writestr(pinned, src.read(info.filename))
+    return out.getvalue()
+
+
 def pin_pdf_dates(data: bytes, year: int) -> bytes:
     """Make a LibreOffice PDF reproducible: fixed CreationDate/ModDate and /ID, same byte lengths.
 
@@ -139,7 +154,7 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
         return cache.get_or_make(cache.key("attachment", CONTENT_VERSION, kind, params, content), make)
 
     def docx() -> bytes:
-        return cached("docx", lambda: documents.to_docx(report.doc))
+        return cached("docx", lambda: pin_zip_dates(documents.to_docx(report.doc)))
 
     def pdf() -> bytes:
         return cached("pdf", lambda: pin_pdf_dates(documents.to_pdf(docx()), report.spec.year))
