@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -19,7 +20,9 @@ FILENAMES = {"html": "report.html", "html-gbk": "report.html", "wps": "report.wp
 SNIFFED = {"html-gbk": "html"}
 
 
+@functools.lru_cache(maxsize=None)
 def _extract(name: str, fmt: str):
+    """Extracted once for both the layout and the parser test (LibreOffice formats cost ~1 s each)."""
     return extract_bytes(rendered(name, fmt), FILENAMES.get(fmt, f"report.{fmt}"))
 
 
@@ -74,3 +77,12 @@ def test_pdf_pages_and_page_numbers():
     # Table B breaks across pages in this layout yet comes back as one table with its merges.
     table_b = [t for t in doc.tables() if "申请人情况" in t.text()][0]
     assert table_b.n_rows == 28
+
+
+def test_ods_spreadsheet_through_libreoffice():
+    from pipeline.extract import office
+
+    ods = office.convert(rendered("004", "xlsx"), "xlsx", "ods")
+    doc = extract_bytes(ods, "report.ods")
+    assert doc.meta["sniffed_type"] == "ods"
+    assert rows_of(doc) == rows_of(document("004"))  # blank cells of seed 004 stay blank and in place

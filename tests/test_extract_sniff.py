@@ -12,15 +12,15 @@ from pipeline.extract import ExtractionError, extract_bytes, sniff
 @pytest.mark.parametrize("fmt,kind", [("html", "html"), ("docx", "docx"), ("doc", "doc"), ("odt", "odt"),
                                       ("rtf", "rtf"), ("pdf", "pdf"), ("xlsx", "xlsx"), ("xls", "xls")])
 def test_sniffed_without_a_name(fmt, kind):
-    assert sniff(rendered("001", fmt)) == kind
+    assert sniff(rendered("distinct-2021", fmt)) == kind
 
 
 def test_word_binary_named_wps_is_wps():
-    assert sniff(rendered("001", "doc"), "年报.wps") == "wps"
+    assert sniff(rendered("distinct-2021", "doc"), "年报.wps") == "wps"
 
 
 def test_png_is_an_image():
-    assert sniff(to_png(rendered("001", "pdf"), dpi=50)) == "image"
+    assert sniff(to_png(rendered("distinct-2021", "pdf"), dpi=50)) == "image"
 
 
 def test_mht_published_as_doc_is_read_as_html():

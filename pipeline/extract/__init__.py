@@ -30,6 +30,13 @@ def _office(data: bytes, kind: str, limits: Limits) -> Document:
     return doc
 
 
+def _ods(data: bytes, limits: Limits) -> Document:
+    from . import office
+    from .sheets import extract_xlsx
+
+    return extract_xlsx(office.convert(data, "ods", "xlsx", timeout=limits.timeout_seconds), limits)
+
+
 def _text(data: bytes, limits: Limits) -> Document:
     from .html import decode
 
@@ -89,6 +96,7 @@ def _route(kind: str):
         "odt": (lambda d, lim: _office(d, "odt", lim), None),
         "pdf": (_pdf, None),
         "xlsx": (sheets.extract_xlsx, "openpyxl"),
+        "ods": (_ods, "libreoffice+openpyxl"),
         "xls": (sheets.extract_xls, "xlrd"),
         "image": (_image, "rapidocr"),
         "text": (_text, "text"),

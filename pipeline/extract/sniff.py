@@ -24,6 +24,7 @@ COMPATIBLE = {
     "docx": {"docx", "doc"},
     "rtf": {"rtf", "doc"},
     "odt": {"odt"},
+    "ods": {"ods"},
     "pdf": {"pdf"},
     "xls": {"xls", "xlsx", "html"},
     "xlsx": {"xlsx", "xls"},
@@ -88,9 +89,10 @@ def _zip_type(data: bytes, limits: Limits) -> str:
                 else "odt" if "mimetype" in names else None)
         if kind == "odt":
             mimetype = zf.read("mimetype")[:100]
-            kind = "odt" if b"opendocument.text" in mimetype else None
+            kind = ("odt" if b"opendocument.text" in mimetype else
+                    "ods" if b"opendocument.spreadsheet" in mimetype else None)
         if kind is None:
-            raise ExtractionError("unsupported zip file (not DOCX, XLSX or ODT)")
+            raise ExtractionError("unsupported zip file (not DOCX, XLSX, ODT or ODS)")
         check_zip(zf, limits, kind.upper())
     return kind
 
@@ -111,7 +113,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def sniff(data: bytes, filename: str | None = None, limits: Limits | None = None) -> str:
-    """One of html, docx, doc, wps, rtf, odt, pdf, xls, xlsx, image, text; ExtractionError otherwise."""
+    """One of html, mht, docx, doc, wps, rtf, odt, ods, pdf, xls, xlsx, image, text; ExtractionError otherwise."""
     limits = limits or Limits()
     if not data:
         raise ExtractionError("empty file")
