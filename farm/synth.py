@@ -437,6 +437,7 @@ def seed_prose(spec: ReportSpec, rng: random.Random) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ random ---
 _PLACES = ["雷庄", "祝楼", "城关", "白石山", "韩垓", "青石", "河口", "龙泉", "柳林", "桃源", "新华", "东风", "长安", "永宁", "金山"]
 _COUNTIES = ["滦州市", "平原县", "孟津区", "蛟河市", "梁山县", "东明县", "宁陵县", "巴州区", "临泉县"]
+_CITIES = ["唐山市", "德州市", "洛阳市", "吉林市", "济宁市", "菏泽市", "商丘市", "巴中市", "阜阳市"]
 _LEVEL_SUFFIX = {"乡镇": ["镇人民政府", "乡人民政府"], "街道": ["街道办事处"], "部门": ["自然资源局", "市场监督管理局", "卫生健康委员会"]}
 
 
@@ -527,6 +528,8 @@ def _random_a(pool: _Pool, fmt: str, rng: random.Random, zero_share: float) -> d
 
 
 def random_agency(rng: random.Random, admin_level: str = "乡镇") -> str:
+    if admin_level == "市级":
+        return rng.choice(_CITIES) + "人民政府"
     return rng.choice(_COUNTIES) + rng.choice(_PLACES) + rng.choice(_LEVEL_SUFFIX.get(admin_level, ["人民政府"]))
 
 
@@ -544,7 +547,9 @@ def random_spec(rng: random.Random, *, distinct: bool = True, format_a: str | No
     default_fmt = "2021" if year >= 2021 else "2019"
     format_a = format_a or default_fmt
     format_b = format_b or default_fmt
-    admin_level = admin_level or rng.choice(["乡镇", "乡镇", "街道", "部门"])
+    # Only provincial and 设区的市 governments make 规章 (format.md §6 rule 9): a report with a number
+    # in every cell is a city government's.
+    admin_level = admin_level or ("市级" if distinct else rng.choice(["乡镇", "乡镇", "街道", "部门"]))
     agency = agency or random_agency(rng, admin_level)
     pool = _Pool(rng, distinct)
     zero_share = 0.0 if distinct else 0.8

@@ -63,7 +63,7 @@ def seed_spec(name: str) -> ReportSpec:
 def distinct_spec(fmt: str = "2021") -> ReportSpec:
     """A different number in every cell, so that a shifted cell cannot pass for the right one."""
     return random_spec(random.Random(20261123 + int(fmt)), distinct=True, format_a=fmt, format_b=fmt,
-                       year=2024 if fmt == "2021" else 2020, admin_level="乡镇")
+                       year=2024 if fmt == "2021" else 2020)
 
 
 def spec_by_name(name: str) -> ReportSpec:
