@@ -218,5 +218,6 @@ class RunRecorder:
             "responses": stats.get_value("downloader/response_count", 0),
             "documents_new": sum(e["documents_new"] for e in per_source.values()),
             "jobdir": self.crawler.settings.get("JOBDIR"),
+            "jobdir_queue_discarded": bool(stats.get_value("nianbao/jobdir_queue_discarded")),
             "sources": per_source,
         }

@@ -66,6 +66,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.runs.RunRecorder": 500,
+    "crawler.state.JobdirGuard": 0,  # only with JOBDIR: a killed crawl's queue is discarded, not misread
 }
 
 # --- nianbao ------------------------------------------------------------------------------------------------

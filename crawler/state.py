@@ -78,3 +78,53 @@ class CheckLog:
         if self.dirty:
             write_json_atomic(self.path, self.entries)
             self.dirty = False
+
+
+class JobdirGuard:
+    """Extension: makes a ``JOBDIR`` safe to resume after a SIGKILL.
+
+    Scrapy writes the state of its on-disk request queue (``requests.queue/active.json`` and the queue
+    headers) only when a crawl closes cleanly. After a SIGKILL the queue files no longer match that state,
+    and reading them can yield garbage. This guard leaves a marker in the JOBDIR while a crawl runs; if the
+    marker is there when the next crawl starts, the previous one was killed, and its queue is discarded
+    (before the scheduler opens it). Nothing is lost: the spider re-derives every request from the listings
+    and from what the archive already holds. A crawl stopped gracefully (Ctrl-C, SIGTERM) keeps its queue.
+    """
+
+    MARKER = "nianbao-crawl-running"
+
+    def __init__(self, crawler):
+        from scrapy.exceptions import NotConfigured
+
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured
+        self.jobdir = Path(jobdir)
+        self.marker = self.jobdir / self.MARKER
+        self.discarded = False
+        if self.marker.exists():
+            import shutil
+
+            shutil.rmtree(self.jobdir / "requests.queue", ignore_errors=True)
+            (self.jobdir / "requests.seen").unlink(missing_ok=True)
+            self.discarded = True
+        self.jobdir.mkdir(parents=True, exist_ok=True)
+        self.marker.write_text(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), encoding="utf-8")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        if self.discarded:
+            spider.logger.warning("the previous crawl in %s was killed: its request queue was discarded; "
+                                  "requests are re-derived from the listings and the archive", self.jobdir)
+            spider.crawler.stats.set_value("nianbao/jobdir_queue_discarded", True)
+
+    def spider_closed(self, spider, reason):
+        self.marker.unlink(missing_ok=True)

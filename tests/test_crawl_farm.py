@@ -197,7 +197,26 @@ def test_killed_crawl_resumes_to_the_same_archive(first, sources, tmp_path):
     assert proc.returncode == -signal.SIGKILL
     partial = len(records(archive))
     crawl(sources, archive, "--jobdir", str(jobdir))
-    assert (partial < len(first[3][0]), snapshot(archive)) == (True, first[3])
+    assert (partial < len(first[3][0]), last_run(archive)["jobdir_queue_discarded"], snapshot(archive)) == (
+        True, True, first[3])
+
+
+def test_interrupted_crawl_keeps_its_queue_and_resumes(first, sources, tmp_path):
+    archive, jobdir = tmp_path / "archive", tmp_path / "job"
+    cmd = [sys.executable, "-m", "nianbao", "crawl", "--sources", str(sources), "--archive-dir", str(archive),
+           "--jobdir", str(jobdir), "--no-polite", "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = archive / "fetches.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if log.exists() and sum(1 for _ in open(log, encoding="utf-8")) >= 15:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)  # graceful: Scrapy finishes what is in flight and saves its queue
+    interrupted = proc.wait(timeout=60)
+    queued = (jobdir / "requests.queue" / "active.json").exists()
+    crawl(sources, archive, "--jobdir", str(jobdir))
+    assert (interrupted, queued, snapshot(archive)) == (3, True, first[3])
 
 
 # --- broken sources -----------------------------------------------------------------------------------------------
