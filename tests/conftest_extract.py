@@ -85,6 +85,10 @@ def rendered(name: str, fmt: str) -> bytes:
         return documents.to_lo_html(rendered(name, "docx"))
     if fmt == "wps":
         return rendered(name, "doc")
+    if fmt == "xls-prose":
+        return documents.to_xls(doc, with_prose=True)
+    if fmt == "html-legacy":
+        return documents.to_html(doc, encoding="gb2312", style="legacy")
     if fmt == "html-gbk":
         return documents.to_html(doc, encoding="gbk", meta_charset="utf-8")
     return getattr(documents, f"to_{fmt}")(doc)

@@ -12,12 +12,13 @@ from conftest_extract import document, norm, parsed_cells, rendered, rows_of, sp
 from pipeline.extract import extract_bytes
 from pipeline.parser import parse_document
 
-ALL_FORMATS = ["html", "html-gbk", "docx", "doc", "wps", "odt", "rtf", "pdf", "xlsx", "xls"]
+ALL_FORMATS = ["html", "html-gbk", "html-legacy", "docx", "doc", "wps", "odt", "rtf", "pdf", "xlsx", "xls", "xls-prose"]
 CASES = ([("distinct-2021", f) for f in ALL_FORMATS]
          + [("distinct-2019", f) for f in ["html", "docx", "pdf", "doc", "xls"]]
          + [(seed, f) for seed in ("000", "001", "004") for f in ["html", "docx", "pdf", "xlsx"]])
-FILENAMES = {"html": "report.html", "html-gbk": "report.html", "wps": "report.wps"}
-SNIFFED = {"html-gbk": "html"}
+FILENAMES = {"html": "report.html", "html-gbk": "report.html", "html-legacy": "report.htm", "wps": "report.wps",
+             "xls-prose": "report.xls"}
+SNIFFED = {"html-gbk": "html", "html-legacy": "html", "xls-prose": "xls"}
 
 
 @functools.lru_cache(maxsize=None)
