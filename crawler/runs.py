@@ -154,7 +154,14 @@ class RunRecorder:
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         return ext
+
+    def spider_error(self, failure, response, spider) -> None:
+        """A bug or an unexpected page in a callback: a failure of that source, with the exception as reason."""
+        sid = (response.meta.get("source_id") if response is not None and response.request else None) or "?"
+        exc = failure.value
+        self.tally.failure(sid, getattr(response, "url", ""), "spider error", f"{type(exc).__name__}: {exc}"[:300])
 
     def spider_closed(self, spider, reason: str) -> None:
         self.record = self.build(spider, reason)
