@@ -168,76 +168,89 @@ def _boxed_lines(page, lines: list[dict]) -> list[tuple[dict, tuple[float, float
     return out
 
 
+def _needs_ocr(page, chars: list[dict]) -> bool:
+    """No text layer to speak of, or a page-sized image with only a little text on it (a stamp, a header)."""
+    if not page.images:
+        return False
+    if len(chars) < MIN_TEXT_CHARS:
+        return True
+    area = sum(max(0, im["x1"] - im["x0"]) * max(0, im["bottom"] - im["top"]) for im in page.images)
+    return area > 0.5 * page.width * page.height and len(chars) < 200
+
+
+def _page_items(page, page_no: int, chars: list[dict]) -> list[tuple[float, object]]:
+    """Paragraphs and (table, column edges) of a text-layer page, sorted top to bottom."""
+    centres = np.array([((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars])
+    in_table = np.zeros(len(chars), dtype=bool)
+    tables_here = []
+    for found in page.find_tables():
+        x0, top, x1, bottom = found.bbox
+        in_table |= ((centres[:, 0] >= x0) & (centres[:, 0] <= x1) & (centres[:, 1] >= top) & (centres[:, 1] <= bottom))
+        table, xs = table_from_cells(found.cells, chars, centres)
+        table.page = page_no
+        tables_here.append((top, table, xs))
+    outside_ids = {id(chars[i]) for i in np.nonzero(~in_table)[0]}
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in outside_ids)
+    lines = [ln for ln in text_page.extract_text_lines(return_chars=True)
+             if not (_PAGE_NUMBER.match(ln["text"])
+                     and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
+    for line, (bx0, btop, bx1, _) in _boxed_lines(page, lines):
+        lines.remove(line)
+        tables_here.append((btop, Table([Span(0, 0, 1, 1, line["text"].strip())], page_no), [bx0, bx1]))
+    left = min((ln["x0"] for ln in lines), default=0)
+    right = max((ln["x1"] for ln in lines), default=page.width)
+    items: list[tuple[float, object]] = list(_paragraphs(lines, page_no, left, right))
+    items.extend((top, (table, xs)) for top, table, xs in tables_here)
+    items.sort(key=lambda it: it[0])
+    return items
+
+
 def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
-    """`ocr_page(pdf_bytes, page_index) -> list[block]` handles pages without a text layer."""
+    """`ocr_page(pdf_bytes, page_index) -> list[block]` reads pages without a text layer."""
     pdf = open_pdf(data, limits)
     blocks: list = []
     warnings: list[str] = []
     ocr_pages: list[int] = []
-    last_table: tuple[Table, list[float]] | None = None  # the previous page's last table, if it ended the page
+    last_edges: list[float] | None = None  # column edges of the table that ended the previous page
     try:
+        n_pages = len(pdf.pages)
         for index, page in enumerate(pdf.pages):
             page_no = index + 1
             try:
                 chars = [c for c in page.chars if c["text"].strip()]
             except Exception as exc:
                 raise ExtractionError(f"corrupt PDF page {page_no}: {exc}"[:300]) from None
-            if len(chars) < MIN_TEXT_CHARS:
-                if page.images:
-                    if ocr_page is None:
-                        raise ExtractionError("scanned PDF page and no OCR available")
-                    if len(ocr_pages) >= limits.max_ocr_pages:
-                        raise ExtractionError(f"more than {limits.max_ocr_pages} scanned pages to OCR")
-                    ocr_pages.append(page_no)
-                    blocks.extend(ocr_page(data, index))
-                    last_table = None
-                    continue
-                if not chars:
-                    continue  # blank page
-            centres = np.array([((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars])
-            found = page.find_tables()
-            items: list[tuple[float, object]] = []
-            in_table = np.zeros(len(chars), dtype=bool)
-            tables_here = []
-            for ft in found:
-                x0, top, x1, bottom = ft.bbox
-                inside = ((centres[:, 0] >= x0) & (centres[:, 0] <= x1) & (centres[:, 1] >= top) & (centres[:, 1] <= bottom))
-                in_table |= inside
-                table, xs = table_from_cells(ft.cells, chars, centres)
-                table.page = page_no
-                tables_here.append((top, table, xs))
-            outside_ids = {id(chars[i]) for i in np.nonzero(~in_table)[0]}
-            text_page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in outside_ids)
-            lines = [ln for ln in text_page.extract_text_lines(return_chars=True)
-                     if not (_PAGE_NUMBER.match(ln["text"]) and (ln["top"] > page.height * 0.85 or ln["bottom"] < page.height * 0.1))]
-            for line, (bx0, btop, bx1, bbottom) in _boxed_lines(page, lines):
-                lines.remove(line)
-                tables_here.append((btop, Table([Span(0, 0, 1, 1, line["text"].strip())], page_no), [bx0, bx1]))
-            left = min((ln["x0"] for ln in lines), default=0)
-            right = max((ln["x1"] for ln in lines), default=page.width)
-            items.extend(_paragraphs(lines, page_no, left, right))
-            items.extend((top, (table, xs)) for top, table, xs in tables_here)
-            items.sort(key=lambda it: it[0])
-            for pos, (top, item) in enumerate(items):
+            if _needs_ocr(page, chars):
+                if ocr_page is None:
+                    raise ExtractionError("scanned PDF page and no OCR available")
+                if len(ocr_pages) >= limits.max_ocr_pages:
+                    raise ExtractionError(f"more than {limits.max_ocr_pages} scanned pages to OCR")
+                ocr_pages.append(page_no)
+                blocks.extend(ocr_page(data, index))
+                last_edges = None
+                continue
+            if not chars:
+                continue  # blank page
+            items = _page_items(page, page_no, chars)
+            for pos, (_, item) in enumerate(items):
                 if isinstance(item, Paragraph):
                     blocks.append(item)
-                    last_table = None
+                    last_edges = None
                     continue
                 table, xs = item
-                if pos == 0 and last_table is not None and len(xs) == len(last_table[1]) \
-                        and all(abs(a - b) < 3 for a, b in zip(xs, last_table[1])):
-                    stitched = stitch(blocks[-1], table)
-                    blocks[-1] = stitched
+                # A table at the top of a page with the same column edges continues the last one.
+                if pos == 0 and last_edges is not None and len(xs) == len(last_edges) \
+                        and all(abs(a - b) < 3 for a, b in zip(xs, last_edges)):
+                    blocks[-1] = stitch(blocks[-1], table)
                 else:
                     blocks.append(table)
-                last_table = (blocks[-1], xs)
-            if items and not isinstance(items[-1][1], tuple):
-                last_table = None
-        n_pages = len(pdf.pages)
+                last_edges = xs
     finally:
         pdf.close()
     if not blocks:
         raise ExtractionError(f"PDF has no text and no scanned pages ({n_pages} blank pages)")
+    if ocr_pages:
+        warnings.append(f"pages read by OCR: {', '.join(map(str, ocr_pages))}")
     meta = {"pages": n_pages, "warnings": warnings, "ocr": bool(ocr_pages)}
     if ocr_pages:
         meta["ocr_pages"] = ocr_pages
