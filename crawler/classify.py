@@ -27,8 +27,8 @@ _CN_YEAR = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})\s*年")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|年度)?")
 _ELLIPSIS = re.compile(r"(\.{2,}|…+|。。+)\s*$")
 # Bracketed remarks a portal appends to a title: （更正）, (修订版), 【转载】, a file extension.
-_TRAILING_REMARK = re.compile(r"\s*(?:[（(\[【][^（()）\[\]【】]{0,12}[)）\]】]|\.(?:pdf|docx?|wps|xlsx?|html?))\s*$",
-                              re.IGNORECASE)
+_TRAILING_REMARK = re.compile(r"\s*(?:[（(\[【][^（()）\[\]【】]{0,12}[)）\]】]|\.(?:pdf|docx?|wps|xlsx?|html?)"
+                              r"|[-—_－:：\s]*(?:19|20)\d{2}(?:年度|年)?)\s*$", re.IGNORECASE)
 _NOT_REPORT_WORDS = ("解读", "图解", "一图读懂", "一图看懂", "图说", "答记者问", "政策问答", "格式")
 _NOTICE_ENDINGS = ("通知", "公告", "公示", "通报", "函", "意见", "方案", "要点", "会议", "推进会", "培训会", "情况说明")
 _REPORT_ENDINGS = ("年度报告", "年报", "工作报告")

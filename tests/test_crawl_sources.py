@@ -49,3 +49,14 @@ def test_comments_and_extra_columns(tmp_path):
 def test_port_is_part_of_the_scope(tmp_path):
     src = load_sources(write(tmp_path, "id,name,url,platform\nx,戊,http://127.0.0.1:8080/a/,auto\n"))[0]
     assert src.allowed_netlocs() == {"127.0.0.1:8080"}
+
+
+FINGERPRINTS = {"hanweb": r"/col/col\d+/index\.html$", "gkmlpt": r"/gkmlpt/", "vsb": r"\.htm$",
+                "trs": r"/$", "generic": r"/$"}
+
+
+@pytest.mark.parametrize("source", [s for s in shipped if s.platform in FINGERPRINTS], ids=lambda s: s.id)
+def test_shipped_column_url_fits_its_platform(source):
+    import re
+
+    assert re.search(FINGERPRINTS[source.platform], source.url)
