@@ -134,3 +134,17 @@ def test_doc_that_is_really_html_is_read():
 def test_conversion_timeout_kills_soffice():
     with pytest.raises(ExtractionError, match="timed out"):
         office.convert(rendered("001", "docx"), "docx", "pdf", timeout=0.3)
+
+
+def test_libreoffice_memory_cap():
+    """A conversion that needs more memory than allowed fails with a reason instead of taking the machine."""
+    with pytest.raises(ExtractionError, match="could not convert|timed out"):
+        extract_bytes(rendered("001", "doc"), "a.doc", limits=Limits(max_memory_mb=64, timeout_seconds=30))
+
+
+def test_huge_image_refused():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (5000, 5000), 255).save(buf, "PNG")
+    assert "megapixels" in _reason(buf.getvalue(), "scan.png", Limits(max_image_pixels=10_000_000))

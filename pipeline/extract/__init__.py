@@ -24,7 +24,7 @@ def _office(data: bytes, kind: str, limits: Limits) -> Document:
     from .docx import extract_docx
 
     ext = {"wps": "doc"}.get(kind, kind)
-    converted = office.convert(data, ext, "docx", timeout=limits.timeout_seconds)
+    converted = office.convert(data, ext, "docx", timeout=limits.timeout_seconds, memory_mb=limits.max_memory_mb)
     doc = extract_docx(converted, limits)
     doc.meta["extractor"] = "libreoffice+docx"
     return doc
@@ -34,7 +34,8 @@ def _ods(data: bytes, limits: Limits) -> Document:
     from . import office
     from .sheets import extract_xlsx
 
-    return extract_xlsx(office.convert(data, "ods", "xlsx", timeout=limits.timeout_seconds), limits)
+    converted = office.convert(data, "ods", "xlsx", timeout=limits.timeout_seconds, memory_mb=limits.max_memory_mb)
+    return extract_xlsx(converted, limits)
 
 
 def _text(data: bytes, limits: Limits) -> Document:
@@ -77,7 +78,7 @@ def _pdf(data: bytes, limits: Limits) -> Document:
 def _image(data: bytes, limits: Limits) -> Document:
     from .ocr import ocr_image_bytes
 
-    blocks = ocr_image_bytes(data)
+    blocks = ocr_image_bytes(data, limits.max_image_pixels)
     if not blocks:
         raise ExtractionError("no text found in the image")
     return Document(blocks, {"pages": 1, "ocr": True, "warnings": []})

@@ -16,3 +16,5 @@ class Limits:
     max_zip_members: int = 5000
     max_table_cells: int = 200_000             # per table, against absurd rowspan/colspan
     max_sheet_rows: int = 20_000               # per spreadsheet sheet
+    max_memory_mb: int = 2048                  # address space of a LibreOffice conversion (RLIMIT_AS)
+    max_image_pixels: int = 60_000_000         # an image attachment to OCR

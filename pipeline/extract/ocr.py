@@ -273,18 +273,19 @@ def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200) -> list:
     return ocr_page_image(np.asarray(image), index + 1)
 
 
-def ocr_image_bytes(data: bytes) -> list:
+def ocr_image_bytes(data: bytes, max_pixels: int = 60_000_000) -> list:
+    """Blocks of an image attachment; its size is checked from the header, before decoding."""
     from PIL import Image
+
+    from .errors import ExtractionError
 
     try:
         image = Image.open(io.BytesIO(data))
+        if image.width * image.height > max_pixels:
+            raise ExtractionError(f"image larger than {max_pixels // 1_000_000} megapixels")
         image.load()
+    except ExtractionError:
+        raise
     except Exception as exc:
-        from .errors import ExtractionError
-
         raise ExtractionError(f"corrupt image: {exc}") from None
-    if image.width * image.height > 60_000_000:
-        from .errors import ExtractionError
-
-        raise ExtractionError("image larger than 60 megapixels")
     return ocr_page_image(np.asarray(image.convert("L")), 1)

@@ -34,6 +34,7 @@ FILTERS = {
     "html": "html:XHTML Writer File:UTF8",
 }
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 2048
 PROFILE_ROOT = Path(tempfile.gettempdir()) / f"nianbao-lo-profiles-{os.getuid()}"
 MAX_SLOTS = 16
 
@@ -73,12 +74,26 @@ def profile_slot() -> Iterator[Path]:
         yield Path(tmp) / "profile"
 
 
-def run_soffice(args: list[str], timeout: float, profile: Path) -> subprocess.CompletedProcess:
-    """Run soffice in its own process group; on timeout kill the group (soffice.bin included)."""
+def _memory_cap(memory_mb: int | None):
+    if not memory_mb:
+        return None
+
+    def apply() -> None:
+        import resource
+
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def run_soffice(args: list[str], timeout: float, profile: Path,
+                memory_mb: int | None = DEFAULT_MEMORY_MB) -> subprocess.CompletedProcess:
+    """Run soffice in its own process group with capped memory; on timeout kill the group (soffice.bin too)."""
     cmd = [soffice_path(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            env={**os.environ, "HOME": str(profile.parent)})
+                            env={**os.environ, "HOME": str(profile.parent)}, preexec_fn=_memory_cap(memory_mb))
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -91,11 +106,13 @@ def run_soffice(args: list[str], timeout: float, profile: Path) -> subprocess.Co
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-def convert_files(paths: list[Path], target: str, outdir: Path, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
+def convert_files(paths: list[Path], target: str, outdir: Path, timeout: float = DEFAULT_TIMEOUT,
+                  memory_mb: int | None = DEFAULT_MEMORY_MB) -> list[Path]:
     """Convert files with one soffice process; returns the output path of each input (missing ones raise)."""
     filt = FILTERS.get(target, target)
     with profile_slot() as profile:
-        result = run_soffice(["--convert-to", filt, "--outdir", str(outdir), *map(str, paths)], timeout, profile)
+        result = run_soffice(["--convert-to", filt, "--outdir", str(outdir), *map(str, paths)], timeout, profile,
+                             memory_mb)
     outputs = []
     for path in paths:
         out = outdir / (path.stem + "." + target.split(":")[0])
@@ -107,14 +124,15 @@ def convert_files(paths: list[Path], target: str, outdir: Path, timeout: float =
     return outputs
 
 
-def convert(data: bytes, src_ext: str, target: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def convert(data: bytes, src_ext: str, target: str, timeout: float = DEFAULT_TIMEOUT,
+            memory_mb: int | None = DEFAULT_MEMORY_MB) -> bytes:
     """Convert a document given as bytes (`src_ext` like "doc") to `target` ("docx", "pdf", …)."""
     with tempfile.TemporaryDirectory(prefix="nianbao-conv-") as tmp:
         src = Path(tmp) / f"input.{src_ext.lstrip('.')}"
         src.write_bytes(data)
         outdir = Path(tmp) / "out"
         outdir.mkdir()
-        (out,) = convert_files([src], target, outdir, timeout)
+        (out,) = convert_files([src], target, outdir, timeout, memory_mb)
         return out.read_bytes()
 
 
