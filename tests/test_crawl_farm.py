@@ -124,6 +124,16 @@ def test_no_non_report_archived(farm, first, site_id):
 
 
 @pytest.mark.parametrize("site_id", SITE_IDS)
+def test_non_report_pages_never_requested(farm, first, site_id):
+    from urllib.parse import urlsplit
+
+    noise = {urlsplit(p["url"]).path for p in farm.manifest["pages"]
+             if p["site"] == site_id and p["kind"] in ("interpretation", "notice", "unrelated")}
+    asked = {urlsplit(path).path for _method, path, _status in farm.requests(site_id)}
+    assert noise and noise & asked == set()
+
+
+@pytest.mark.parametrize("site_id", SITE_IDS)
 def test_run_record_counts_reports(farm, first, site_id):
     site = site_of(farm, site_id)
     entry = first[1]["sources"][site.id]
