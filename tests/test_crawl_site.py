@@ -90,7 +90,14 @@ def site():
         '<ul><li><a href="/nb/2023.html">测试县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li>'
         '<li><a href="/private/2021.html">测试县2021年政府信息公开工作年度报告</a><span>2022-01-20</span></li>'
         f'<li><a href="{other}">测试县2022年政府信息公开工作年度报告</a><span>2023-01-20</span></li></ul>'
-        '<div class="sub"><a href="/nb/bm/">部门</a> <a href="/nb/2020n/index.html">2020年政府信息公开年报</a></div>')
+        '<div class="sub"><a href="/nb/bm/">部门</a> <a href="/nb/2020n/index.html">2020年政府信息公开年报</a></div>'
+        # Titles the portal cut short, without a title attribute: the article's own title decides.
+        '<ul><li><a href="/nb/cut.html">测试县2019年政府信息公开工作年度…</a></li>'
+        '<li><a href="/nb/cut-jd.html">《测试县2019年政府信息公开工作年度报告》解…</a></li></ul>')
+    s.pages["/nb/cut.html"] = html('<title>测试县2019年政府信息公开工作年度报告_测试县人民政府</title>'
+                                   '<h1>测试县人民政府</h1><div id="zoom">2019</div>')
+    s.pages["/nb/cut-jd.html"] = html('<title>《测试县2019年政府信息公开工作年度报告》解读_测试县人民政府</title>'
+                                      '<div id="zoom">解读</div>')
     # Sub-columns by kind of organ and by year, as real TRS columns have them.
     s.pages["/nb/bm/"] = html('<ul><li><a href="/nb/bm/cz2023.html">测试县财政局2023年政府信息公开工作年度报告</a></li></ul>')
     s.pages["/nb/bm/cz2023.html"] = html('<div id="zoom">财政局</div>')
@@ -133,12 +140,12 @@ def runs(site, tmp_path_factory):
 
 def test_first_crawl_archives_report_and_attachment(runs):
     e = runs[0]["sources"]["t"]
-    assert (e["new"], e["attachments_new"]) == (3, 1)
+    assert (e["new"], e["attachments_new"]) == (4, 1)
 
 
-def test_sub_columns_descended(runs):
+def test_sub_columns_descended_and_cut_titles_checked(runs):
     articles = {r.url.split("/", 3)[3] for r in ArchiveStore(runs[2]).fetches() if r.role == "article"}
-    assert articles == {"nb/2023.html", "nb/bm/cz2023.html", "nb/2020n/x.html"}
+    assert articles == {"nb/2023.html", "nb/bm/cz2023.html", "nb/2020n/x.html", "nb/cut.html"}
 
 
 def test_robots_txt_obeyed(runs):

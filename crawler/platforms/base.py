@@ -219,20 +219,26 @@ def attachment_links(text: str, base_url: str) -> list[Link]:
     return links
 
 
-def article_title(text: str, base_url: str) -> str:
-    """The article's own title: the CMS meta tags, else the first heading, else <title>."""
+def article_titles(text: str, base_url: str) -> list[str]:
+    """Candidates for the article's own title, best first: the CMS meta tags, the headings, the parts of
+    <title> (portals append the site name: ``…年度报告_某某人民政府``)."""
     doc = parse_html(text, base_url)
-    for name in ("ArticleTitle", "articletitle", "title"):
-        for meta in doc.xpath(f'//meta[@name="{name}"]/@content'):
-            if clean_text(meta):
-                return clean_text(meta)
-    for tag in ("h1", "h2"):
-        for h in doc.iter(tag):
-            t = clean_text(h.text_content())
-            if t:
-                return t
+    out: list[str] = []
+    for name in ("ArticleTitle", "articletitle", "title", "Title"):
+        out += [clean_text(m) for m in doc.xpath(f'//meta[@name="{name}"]/@content')]
+    for tag in ("h1", "h2", "h3"):
+        out += [clean_text(h.text_content()) for h in doc.iter(tag)]
     t = doc.find(".//title")
-    return clean_text(t.text_content()) if t is not None else ""
+    if t is not None:
+        whole = clean_text(t.text_content())
+        out += [whole] + [clean_text(p) for p in re.split(r"\s*[_|｜—-]+\s*", whole)]
+    return [c for c in dict.fromkeys(out) if c]
+
+
+def article_title(text: str, base_url: str) -> str:
+    """The article's own title (the first candidate of ``article_titles``)."""
+    titles = article_titles(text, base_url)
+    return titles[0] if titles else ""
 
 
 class Strategy:

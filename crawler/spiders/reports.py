@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.archive import ArchiveIndex, FetchedDocument
 from crawler.classify import NOT_REPORT, UNCERTAIN, classify_title
 from crawler.middlewares import AlreadyArchived, OutOfScope
-from crawler.platforms import article_title, canonical_url, detect_platform, get_strategy
+from crawler.platforms import article_titles, canonical_url, detect_platform, get_strategy
 from crawler.platforms.base import PageRequest
 from crawler.runs import RunTally
 from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
@@ -331,9 +331,10 @@ class ReportsSpider(scrapy.Spider):
         extra = dict(response.meta.get("extra") or {})
         is_html = self._is_html(response)
         if extra.pop("uncertain", False):
-            own = article_title(response.text, response.url) if is_html else ""
+            candidates = article_titles(response.text, response.url) if is_html else []
+            own = next((t for t in candidates if classify_title(t).is_report), "")
             verdict = classify_title(own)
-            if verdict.kind != "report":
+            if not own:
                 tally.not_reports += 1
                 return
             tally.reports.add(canonical_url(response.meta.get("redirect_urls", [response.url])[0]))
