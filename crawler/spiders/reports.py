@@ -346,13 +346,15 @@ class ReportsSpider(scrapy.Spider):
             strategy = get_strategy(extra.get("platform") or "generic")
             links = [link for link in strategy.attachments(response)
                      if canonical_url(link.url) != canonical_url(response.url)]
+        offsite = [link for link in links if not source.in_scope(link.url)]
+        links = [link for link in links if source.in_scope(link.url)]
+        tally.offsite += len(offsite)
         extra["attachments"] = [{"url": link.url, "title": link.text} for link in links]
+        if offsite:  # provenance only: never fetched (mirrors, other organs' sites)
+            extra["offsite_links"] = [{"url": link.url, "title": link.text} for link in offsite]
         yield self._document(response, "article", extra)
         article_url = (response.meta.get("redirect_urls") or [response.url])[0]
         for link in links:
-            if not source.in_scope(link.url):
-                tally.offsite += 1
-                continue
             request = self._document_request(source, link.url, "attachment", parent_url=article_url,
                                              title=link.text, published=response.meta.get("published"))
             if request is not None:
