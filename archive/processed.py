@@ -30,7 +30,10 @@ def pipeline_version() -> str:
 
 class ProcessedCache:
     def __init__(self, archive_dir: str | Path, version: str | None = None):
-        self.root = Path(archive_dir) / "processed" / (version or pipeline_version())
+        # NIANBAO_PROCESSED_CACHE puts the cache elsewhere, e.g. shared by several archives of the same
+        # documents (the test suite's farm crawls); entries are keyed by content, so sharing is safe.
+        base = os.environ.get("NIANBAO_PROCESSED_CACHE") or Path(archive_dir) / "processed"
+        self.root = Path(base) / (version or pipeline_version())
 
     def _path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.json"

@@ -5,6 +5,7 @@ start the portal farm → crawl it → build the database → print a summary �
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -53,7 +54,9 @@ def summary(db_path: Path) -> list[str]:
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette port on 127.0.0.1.")
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the database when done.")
 @click.option("--seed", default=0, show_default=True, type=int, help="The farm's seed.")
-def demo(workdir: Path, port: int, serve: bool, seed: int) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the farm caches its rendered documents (default: WORKDIR/farm/cache).")
+def demo(workdir: Path, port: int, serve: bool, seed: int, cache_dir: Path | None) -> None:
     """Crawl the bundled offline portal farm, build the database and serve it on http://127.0.0.1:PORT."""
     from archive.build import build
     from farm.server import run_farm
@@ -62,7 +65,7 @@ def demo(workdir: Path, port: int, serve: bool, seed: int) -> None:
     archive_dir, db_path = workdir / "archive", workdir / "nianbao.db"
     started = time.monotonic()
     step(1, total, f"Starting the offline portal farm in {workdir / 'farm'} (first start renders documents, ~1 min)")
-    with run_farm(workdir / "farm", seed=seed) as farm:
+    with run_farm(workdir / "farm", seed=seed, cache_dir=cache_dir) as farm:
         for site in farm.sites:
             click.echo(f"      {site.platform:8} {site.name:16} {site.column_url}")
         sources_csv = workdir / "farm" / "sources.csv"
@@ -73,7 +76,7 @@ def demo(workdir: Path, port: int, serve: bool, seed: int) -> None:
         if rc not in (0, 1):
             raise click.ClickException(f"the crawl failed (exit code {rc})")
     step(3, total, f"Building the database {db_path} from the archive (no network)")
-    build(archive_dir, db_path, sources_file=sources_csv, progress=True)
+    build(archive_dir, db_path, sources_file=sources_csv, progress=True, jobs=os.cpu_count() or 1)
     step(4, total, f"Summary ({time.monotonic() - started:.0f} s)")
     for line in summary(db_path):
         click.echo(f"      {line}")

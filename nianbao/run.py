@@ -130,7 +130,8 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) 
             problems.append(f"crawl failed with exit code {rc} (see {log_file}); it resumes on the next run")
     try:
         with open(log_file, "a", encoding="utf-8") as progress:
-            counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress)
+            counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress,
+                           jobs=os.cpu_count() or 1)
         log.info("published %s: %s", db, counts)
     except Exception as exc:  # the previous database stays in place: build writes a temporary file first
         log.exception("build failed")
