@@ -63,3 +63,13 @@ def test_portal_chrome_is_not_part_of_the_report():
     spec, _ = _seed_spec("002")
     result = parse_document(extract_bytes(to_html(build_document(spec)), "report.html"))
     assert (result["title"], result["is_report"]) == (spec.full_title, True)
+
+
+def test_article_inside_a_form_is_read():
+    # VSB portals wrap the article in <form name="_newscontent_fromname">; ASP.NET portals the whole page.
+    spec, text_result = _seed_spec("001")
+    page = to_html(build_document(spec)).decode("utf-8")
+    page = page.replace('<div class="TRS_Editor" id="zoom">', '<form name="_newscontent_fromname"><div id="vsb_content">')
+    page = page.replace("</body>", "</form></body>", 1) if "</form>" not in page else page
+    result = parse_document(extract_bytes(page.encode("utf-8"), "1234.htm"))
+    assert _cells(result) == _cells(text_result)

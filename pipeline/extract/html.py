@@ -25,7 +25,8 @@ _CONTENT_HINTS = ["TRS_Editor", "zoom", "UCAP-CONTENT", "article-content", "art_
                   "article", "view", "detail", "main-text", "ewb-article", "nr", "wzy_nr", "con"]
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "blockquote",
                "pre", "center", "dd", "dt", "dl", "tr", "header", "footer", "address", "figure", "figcaption"}
-_DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "button", "select", "input", "svg", "object", "embed",
+# Not "form": VSB pages wrap the article in <form name="_newscontent_fromname">, ASP.NET pages the whole page.
+_DROP_TAGS = ["script", "style", "noscript", "iframe", "button", "select", "input", "svg", "object", "embed",
               "nav", "link", "meta", "head", "template"]
 
 
