@@ -238,3 +238,14 @@ def test_attachment_written_by_a_script():
     text = ('<html><body><div id="zoom">正文</div><script>document.write(\'<a href="./P0202501.pdf">报告.pdf</a>\');'
             "</script></body></html>")
     assert [link.url for link in attachment_links(text, TRS_URL + "202501/t1.html")] == [TRS_URL + "202501/P0202501.pdf"]
+
+
+def test_gkmlpt_api_url_as_source():
+    src = type("S", (), {"url": "http://jr.sz.gov.cn/gkmlpt/api/all/2811?page=1&sid=755031"})()
+    assert gk_strategy.first_requests(src)[0].info == {"api": True, "page": 1}
+
+
+def test_hanweb_column_without_total_asks_one_window():
+    body = hw_response.body.replace(b"totalRecord: 100,", b"")
+    page = get_strategy("hanweb").parse_listing(hw_response.replace(body=body), {})
+    assert page.next_pages[0].info["total"] is None
