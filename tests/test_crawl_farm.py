@@ -207,8 +207,8 @@ def test_killed_crawl_resumes_to_the_same_archive(first, sources, tmp_path):
     assert proc.returncode == -signal.SIGKILL
     partial = len(records(archive))
     crawl(sources, archive, "--jobdir", str(jobdir))
-    assert (partial < len(first[3][0]), last_run(archive)["jobdir_queue_discarded"], snapshot(archive)) == (
-        True, True, first[3])
+    assert (partial < len(first[3][0]), last_run(archive)["jobdir_queue_discarded"], snapshot(archive),
+            len(records(archive))) == (True, True, first[3], len(first[3][0]))
 
 
 def test_interrupted_crawl_keeps_its_queue_and_resumes(first, sources, tmp_path):
@@ -226,7 +226,7 @@ def test_interrupted_crawl_keeps_its_queue_and_resumes(first, sources, tmp_path)
     interrupted = proc.wait(timeout=60)
     queued = (jobdir / "requests.queue" / "active.json").exists()
     crawl(sources, archive, "--jobdir", str(jobdir))
-    assert (interrupted, queued, snapshot(archive)) == (3, True, first[3])
+    assert (interrupted, queued, snapshot(archive), len(records(archive))) == (3, True, first[3], len(first[3][0]))
 
 
 # --- broken sources -----------------------------------------------------------------------------------------------
