@@ -87,3 +87,13 @@ def test_ods_spreadsheet_through_libreoffice():
     doc = extract_bytes(ods, "report.ods")
     assert doc.meta["sniffed_type"] == "ods"
     assert rows_of(doc) == rows_of(document("004"))  # blank cells of seed 004 stay blank and in place
+
+
+def test_kept_libreoffice_worker_when_asked(monkeypatch):
+    """NIANBAO_LIBREOFFICE=warm uses a kept worker if python3-uno is installed, else falls back to cold soffice."""
+    from pipeline.extract.office_warm import available
+
+    monkeypatch.setenv("NIANBAO_LIBREOFFICE", "warm")
+    doc = extract_bytes(rendered("distinct-2021", "doc"), "report.doc")
+    assert rows_of(doc) == rows_of(document("distinct-2021"))
+    assert doc.meta["extractor"] == ("libreoffice-warm+docx" if available() else "libreoffice+docx")

@@ -7,8 +7,10 @@ its timeout kills the worker's whole process group; the next call starts a fresh
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import threading
 import os
 import select
 import signal
@@ -103,3 +105,17 @@ class WarmOffice:
         if self._slot is not None:
             self._slot.__exit__(None, None, None)
             self._slot = None
+
+
+_SHARED: WarmOffice | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def convert_warm(data: bytes, src_ext: str, target: str, timeout: float = 60.0) -> bytes:
+    """Convert with this process's kept worker (started on first use, stopped at exit); one call at a time."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = WarmOffice()
+            atexit.register(_SHARED.close)
+        return _SHARED.convert(data, src_ext, target, timeout)
