@@ -249,3 +249,13 @@ def test_hanweb_column_without_total_asks_one_window():
     body = hw_response.body.replace(b"totalRecord: 100,", b"")
     page = get_strategy("hanweb").parse_listing(hw_response.replace(body=body), {})
     assert page.next_pages[0].info["total"] is None
+
+
+def test_trs_items_written_by_a_script():
+    resp = file_response("trs/index.html", TRS_URL)
+    script = ("<script>document.write('<li><a href=\"./202301/t20230118_1.html\">"
+              "长春市2022年政府信息公开工作年度报告</a><span>2023-01-18</span></li>');</script>")
+    resp = resp.replace(body=resp.body.replace(b"</ul>", script.encode() + b"</ul>", 1))
+    items = get_strategy("trs").parse_listing(resp, {}).items
+    assert [(i.url, i.published) for i in items if "2022年" in i.title] == [(TRS_URL + "202301/t20230118_1.html",
+                                                                              "2023-01-18")]

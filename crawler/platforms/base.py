@@ -144,6 +144,21 @@ def items_from_anchors(anchors: Iterable[lxml.html.HtmlElement], base_url: str) 
     return items
 
 
+def items_from_scripts(doc: lxml.html.HtmlElement, base_url: str) -> list[ListingItem]:
+    """Items a template writes from a script (``document.write('<li><a href=\"./2024…\">…</a>')``)."""
+    items: list[ListingItem] = []
+    for script in doc.iter("script"):
+        text = script.text or ""
+        if "href" not in text:
+            continue
+        for m in _SCRIPT_HREF.finditer(text):
+            title = clean_text(m.group(2))
+            if title and not _SKIP_HREF.match(m.group(1)):
+                items.append(ListingItem(url=urljoin(base_url, m.group(1).replace("\\/", "/")), title=title,
+                                         published=find_date(text[m.end():m.end() + 80])))
+    return items
+
+
 def items_from_html(text: str, base_url: str) -> list[ListingItem]:
     doc = parse_html(text, base_url)
     return items_from_anchors(doc.iter("a"), base_url)
@@ -255,7 +270,7 @@ class Strategy:
     def parse_listing(self, response: Response, info: dict) -> ListingPage:
         """Items and further pages of one listing response. ``info`` is the PageRequest's state."""
         doc = parse_html(response.text, response.url)
-        items = items_from_anchors(doc.iter("a"), response.url)
+        items = items_from_anchors(doc.iter("a"), response.url) + items_from_scripts(doc, response.url)
         pages = [PageRequest(u) for u in pager_links(doc, response.url)]
         return ListingPage(items=items, next_pages=pages)
 

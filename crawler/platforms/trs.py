@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from crawler.platforms.base import ListingPage, PageRequest, Strategy, items_from_anchors, pager_links, parse_html
+from crawler.platforms.base import (ListingPage, PageRequest, Strategy, items_from_anchors, items_from_scripts,
+                                    pager_links, parse_html)
 
 CREATE_PAGE = re.compile(r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 # Newer templates name the pager's element first and the record count last:
@@ -61,7 +62,7 @@ class TrsStrategy(Strategy):
     def parse_listing(self, response, info: dict) -> ListingPage:
         text = response.text
         doc = parse_html(text, response.url)
-        items = items_from_anchors(doc.iter("a"), response.url)
+        items = items_from_anchors(doc.iter("a"), response.url) + items_from_scripts(doc, response.url)
         call = pager_call(text)
         if call is not None:
             count, current, name, ext = call

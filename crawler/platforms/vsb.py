@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.platforms.base import (ListingPage, PageRequest, Strategy, items_from_anchors,
+from crawler.platforms.base import (ListingPage, PageRequest, Strategy, items_from_anchors, items_from_scripts,
                                     pager_links, parse_html)
 
 INFO = re.compile(r"/info/\d+/\d+\.htm")
@@ -38,7 +38,7 @@ class VsbStrategy(Strategy):
 
     def parse_listing(self, response, info: dict) -> ListingPage:
         doc = parse_html(response.text, response.url)
-        items = items_from_anchors(doc.iter("a"), response.url)
+        items = items_from_anchors(doc.iter("a"), response.url) + items_from_scripts(doc, response.url)
         folder, name = list_name(response.url)
         pages: list[str] = []
         numbered = re.compile(rf"^{re.escape(folder)}{re.escape(name)}/(\d+)\.htm$") if name else None
