@@ -106,6 +106,18 @@ def _int_value(v):
     return int(f) if f.is_integer() else f
 
 
+_LOC_KEYS = {"block", "row", "col"}
+
+
+def _location(source) -> tuple:
+    """(block, row, col) of a cell in the document; anything else the parser said, as JSON."""
+    if not isinstance(source, dict):
+        return (None, None, None, None if source is None else json.dumps(source, ensure_ascii=False))
+    extra = {k: v for k, v in source.items() if k not in _LOC_KEYS}
+    return (_int_value(source.get("block")), _int_value(source.get("row")), _int_value(source.get("col")),
+            json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+
+
 def _norm_agency(name: str | None) -> str | None:
     return "".join(name.split()) if name else None
 
@@ -206,11 +218,10 @@ class Writer:
                                      "problems", "other"))),
         )
         self.conn.executemany(
-            "insert or replace into cells values (?,?,?,?,?,?,?,?,?,?)",
+            "insert or replace into cells values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(rid, c.get("table"), c.get("row"), c.get("col"), c.get("raw"), _int_value(c.get("value")),
               c.get("semantic"), None if c.get("certain") is None else int(bool(c.get("certain"))), c.get("note"),
-              json.dumps(c.get("source"), ensure_ascii=False, sort_keys=True) if c.get("source") is not None
-              else None) for c in cells],
+              *_location(c.get("source"))) for c in cells if c.get("table") and c.get("row") and c.get("col")],
         )
         self.conn.executemany(
             "insert or replace into checks values (?,?,?,?,?,?)",
@@ -283,6 +294,8 @@ class Writer:
         schema.index(self.db)
         schema.views(self.db)
         self.conn.execute("insert into reports_fts(reports_fts) values ('optimize')")
+        self.conn.commit()
+        self.conn.execute("ANALYZE")
         self.conn.commit()
 
 

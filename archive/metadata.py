@@ -72,7 +72,9 @@ TABLES = {
         "value": "数值（不确定时为空）Number (null unless read with certainty)",
         "semantic": "NUMERIC / ZERO / EMPTY（空白）/ NA（/、—、无）/ TEXT Meaning of the cell",
         "certain": "是否确定 1 = read with certainty", "note": "说明（不确定时的最佳读数）Note",
-        "location": "在文件中的位置（JSON：块、行、列）Location in the document (JSON)"}),
+        "block": "所在块（文件中第几个段落或表格，从 0 起）Block of the document holding the cell",
+        "block_row": "块内行号 Row within that table", "block_col": "块内列号 Column within that table",
+        "location": "其他位置信息（JSON）Other location details (JSON)"}),
     "checks": ("校验结果（格式规则，见 format.md §6）Checks: each consistency rule per report", {
         "report_id": "报告 Report", "rule": "规则编号 Rule number", "name": "规则 Rule", "soft": "软性规则 1 = soft rule",
         "status": "pass（通过）/ fail（未通过）/ not_assessable（无法评估）Result", "detail": "说明 Detail"}),

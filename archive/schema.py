@@ -103,12 +103,16 @@ def create(db: sqlite_utils.Database) -> None:
         pk="report_id",
         foreign_keys=[("report_id", "reports", "id")],
     )
-    db["cells"].create(
-        {"report_id": int, "tbl": str, "row": str, "col": str, "raw": str, "value": int, "semantic": str,
-         "certain": int, "note": str, "location": str},
-        pk=("report_id", "tbl", "row", "col"),
-        foreign_keys=[("report_id", "reports", "id")],
-    )
+    # 200 cells per report: WITHOUT ROWID so the key is stored once (no separate primary-key index).
+    db.execute("""
+        CREATE TABLE [cells] (
+            [report_id] INTEGER NOT NULL REFERENCES [reports]([id]),
+            [tbl] TEXT NOT NULL, [row] TEXT NOT NULL, [col] TEXT NOT NULL,
+            [raw] TEXT, [value] INTEGER, [semantic] TEXT, [certain] INTEGER, [note] TEXT,
+            [block] INTEGER, [block_row] INTEGER, [block_col] INTEGER, [location] TEXT,
+            PRIMARY KEY ([report_id], [tbl], [row], [col])
+        ) WITHOUT ROWID
+    """)
     db["checks"].create(
         {"report_id": int, "rule": str, "name": str, "soft": int, "status": str, "detail": str},
         pk=("report_id", "rule"),
@@ -131,7 +135,6 @@ def index(db: sqlite_utils.Database) -> None:
                     ["document_sha256"], ["division_code"]],
         "documents": [["source_id"], ["extraction_status"], ["sniffed_type"]],
         "fetches": [["sha256"], ["source_id"]],
-        "cells": [["tbl", "row", "col"], ["semantic"]],
         "checks": [["rule", "status"], ["status"]],
         "crawl_run_sources": [["source_id"], ["status"]],
     }
@@ -145,7 +148,7 @@ def index(db: sqlite_utils.Database) -> None:
 VIEWS = {
     "cell_provenance": """
         select c.report_id, r.agency, r.year, c.tbl, c.row, c.col, c.raw, c.value, c.semantic, c.certain,
-               r.document_sha256, r.url, c.location
+               r.document_sha256, r.url, c.block, c.block_row, c.block_col, c.location
         from cells c join reports r on r.id = c.report_id
     """,
     "current_reports": """
