@@ -103,3 +103,13 @@ def test_parser_on_mixed_pdf():
         flagged = (span is not None and (span.confidence or 1.0) < LOW) or not cell["certain"] \
             or cell["row"] in failed_checks
         assert flagged, cell
+
+
+def test_text_outside_tables_becomes_paragraphs():
+    doc = scanned("png-skewed-noisy")
+    texts = [norm(b.text) for b in doc.blocks if not hasattr(b, "spans")]
+    assert norm("三、收到和处理政府信息公开申请情况") in texts
+    # the heading comes before the table it introduces
+    kinds = ["table" if hasattr(b, "spans") else norm(b.text) for b in doc.blocks]
+    heading = kinds.index(norm("三、收到和处理政府信息公开申请情况"))
+    assert "table" in kinds[heading + 1:]
