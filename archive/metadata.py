@@ -187,8 +187,18 @@ def build() -> dict:
         "searchmode": "escaped", "facets": FACETS,
         "sortable_columns": ["id", "year", "province", "agency", "published", "checks_failed"],
     }
-    for view in ("source_status", "cell_provenance"):
-        tables[view] = {"description": VIEWS[view]}
+    tables["current_reports"]["columns"] = {k: v for k, v in tables["reports"]["columns"].items()}
+    tables["cell_provenance"] = {"description": VIEWS["cell_provenance"], "columns": {
+        **tables["cells"]["columns"], "agency": "机关 Agency", "year": "年度 Year",
+        "document_sha256": "原件 SHA-256 Original document", "url": "原件地址 URL of the original"}}
+    tables["source_status"] = {"description": VIEWS["source_status"], "columns": {
+        "source_id": "来源 Source", "name": "网站主办机关 Organ running the portal", "platform": "平台 Platform",
+        "level": "层级 Level", "province": REGION["province"], "city": REGION["city"], "county": REGION["county"],
+        "last_success": "最近一次成功抓取 Last successful crawl", "last_status": "最近一次状态 Last status",
+        "last_error": "最近一次错误 Last error", "last_reports_found": "最近一次发现的年报 Reports found last time",
+        "last_documents_new": "最近一次新文件 New documents last time", "failed_runs": "失败次数 Failed runs",
+        "reports": "现行年报数 Current reports", "bad_documents": "无法读取的文件 Unreadable documents"},
+        "sortable_columns": ["source_id", "last_success", "failed_runs", "reports", "bad_documents"]}
     tables["documents"]["facets"] = ["extraction_status", "sniffed_type", "source_id"]
     tables["checks"]["facets"] = ["rule", "status"]
     tables["cells"]["facets"] = ["tbl", "semantic"]

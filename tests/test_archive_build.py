@@ -143,3 +143,26 @@ def test_crawler_run_shape(tmp_path):
     assert (s1["source_id"], s1["ok"], s1["failures"], s1["error"]) == ("s1", 0, 2, "no report listed")
     assert s1["failure_reasons"].splitlines() == ["http HTTP 500 http://x/1", "extract timeout http://x/2"]
     assert (s2["ok"], s2["reports_found"], s2["documents_new"]) == (1, 7, 3)
+
+
+def test_metadata_describes_every_table_and_column(built):
+    import json
+    from pathlib import Path
+
+    from archive.metadata import build as build_metadata
+
+    path = Path(__file__).resolve().parent.parent / "datasette_metadata.json"
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(build_metadata())), "run: python -m archive.metadata > datasette_metadata.json"
+    tables = committed["databases"]["nianbao"]["tables"]
+    _, db, _, _ = built
+    conn = sqlite3.connect(db)
+    names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view') "
+                                        "and name not like 'reports_fts%' and name not like 'sqlite_%'")]
+    for name in names:
+        assert name in tables and tables[name].get("description"), name
+        columns = [r[1] for r in conn.execute(f"pragma table_info([{name}])")]
+        missing = [c for c in columns if c not in tables[name].get("columns", {})]
+        assert not missing, (name, missing)
+        for text in tables[name]["columns"].values():
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and any("a" <= ch.lower() <= "z" for ch in text), text
