@@ -140,7 +140,8 @@ def register_routes():
 def render_cell(row, value, column, table, database, datasette):
     from markupsafe import Markup
 
-    if table in ("reports", "current_reports") and column == "title" and value and "id" in row.keys():
+    if table in ("reports", "current_reports", None) and column == "title" and value and "id" in row.keys() \
+            and isinstance(row["id"], int):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
     if column == "report_id" and isinstance(value, int) and table not in ("report_texts",):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(value))}">{value}</a>')
