@@ -218,6 +218,26 @@ def _docx_table(document, table: Table) -> None:
             _set_font(paragraph.add_run(s.text), CJK_FONT, size)
 
 
+def _page_number_footer(section) -> None:
+    """A centred "— N —" footer, as most reports print: extractors must drop it from the text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(" —")
+
+
 def to_docx(doc: Document) -> bytes:
     """A Word document with real tables: merged cells are `w:gridSpan` / `w:vMerge`, A4, 宋体/仿宋_GB2312."""
     import docx
@@ -229,6 +249,7 @@ def to_docx(doc: Document) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin = section.bottom_margin = Cm(2.5)
+    _page_number_footer(section)
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             _docx_table(document, block)
