@@ -58,7 +58,7 @@ def test_distinct_spec_really_is_distinct():
     assert len(values) == 200 and len(set(values)) == 200
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "wps", "xls"])
+@pytest.mark.parametrize("fmt", ["html", "docx", "doc", "wps", "odt", "rtf", "pdf", "xlsx", "xls"])
 def test_nianbao_parse_cli(tmp_path, fmt):
     from nianbao.cli import main
 
