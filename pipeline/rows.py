@@ -27,6 +27,8 @@ class Cell:
     # True when the source marked this as a table cell (so an empty one is a real blank cell).
     explicit: bool
     loc: dict = field(default_factory=dict)
+    # OCR's confidence in the text (None when the text is exact, as in every format but scans).
+    confidence: float | None = None
 
 
 @dataclass
@@ -133,6 +135,7 @@ def rows_from_document(doc: Document) -> list[Row]:
                         s.text.strip(),
                         True,
                         {"block": b_index, "row": s.row, "col": s.col, **({"page": block.page} if block.page else {})},
+                        s.confidence,
                     )
                     for s in spans
                 ]

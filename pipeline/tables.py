@@ -17,6 +17,8 @@ from .rows import Cell, Row
 from .values import CellValue, norm, read_cell
 
 MAX_LABEL_LEN = 60
+# Below this OCR confidence a value is not taken as read: it is reported with certain=false.
+MIN_OCR_CONFIDENCE = 0.9
 
 
 @dataclass
@@ -179,10 +181,16 @@ def _cell(table: str, row: str, col: str, tok: Token | None, certain: bool = Tru
     if tok is None:
         return ParsedCell(table, row, col, "", None, "EMPTY", False, note)
     cv = tok.value
+    conf = tok.cell.confidence
+    if certain and conf is not None and conf < MIN_OCR_CONFIDENCE and cv.semantic != "EMPTY":
+        certain, note = False, f"OCR confidence {conf:.2f}"
     value = cv.value if certain else None
     if not certain and cv.value is not None:
         note = f"{note}; read as {cv.value}" if note else f"read as {cv.value}"
-    return ParsedCell(table, row, col, tok.cell.text, value, cv.semantic, certain, note, dict(tok.cell.loc))
+    source = dict(tok.cell.loc)
+    if conf is not None:
+        source["ocr_confidence"] = round(conf, 3)
+    return ParsedCell(table, row, col, tok.cell.text, value, cv.semantic, certain, note, source)
 
 
 def _validate_number(cell: ParsedCell, cv: CellValue, signed: bool = False, money: bool = False) -> ParsedCell:

@@ -4,9 +4,12 @@
 #   Chinese fonts: so generated PDFs and scans carry real glyphs.
 #   Chromium: browser tests of the published site.
 #   poppler-utils: pdftoppm, used to look at PDFs as pictures.
+#   python3-uno: LibreOffice's Python bridge for the kept conversion worker.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# python3-uno: the optional kept LibreOffice worker (NIANBAO_LIBREOFFICE=warm); without it, one soffice per file.
+dpkg -s python3-uno >/dev/null 2>&1 || need+=(python3-uno)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk fonts-wqy-zenhei)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

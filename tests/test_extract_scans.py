@@ -21,7 +21,7 @@ from pipeline.extract.pdf import extract_pdf
 from pipeline.parser import parse_document
 
 PAGE = 1  # the page holding Table B (and the end of Table A) in the distinct-2021 report
-LOW = 0.9
+from pipeline.tables import MIN_OCR_CONFIDENCE as LOW  # the parser withholds values below it
 
 
 @functools.lru_cache(maxsize=None)

@@ -56,3 +56,25 @@ def test_cells_trace_back_to_their_table_position():
     block = doc.blocks[cell["source"]["block"]]
     span = next(s for s in block.spans if (s.row, s.col) == (cell["source"]["row"], cell["source"]["col"]))
     assert span.text == cell["raw"]
+
+
+def test_low_ocr_confidence_withholds_the_value():
+    from pipeline.blocks import Span, Table
+
+    doc = build_document(_spec(9, ("2021", "2021")))
+    cell = next(c for c in parse_document(doc)["cells"] if (c["table"], c["row"], c["col"]) == ("C", "review", "total"))
+    loc = cell["source"]
+    table = doc.blocks[loc["block"]]
+    table.spans = [Span(s.row, s.col, s.rowspan, s.colspan, s.text, 0.42 if (s.row, s.col) == (loc["row"], loc["col"])
+                        else 0.99) for s in table.spans]
+    again = next(c for c in parse_document(doc)["cells"] if (c["table"], c["row"], c["col"]) == ("C", "review", "total"))
+    assert (again["certain"], again["value"], again["note"].startswith("OCR confidence 0.42")) == (False, None, True)
+
+
+def test_confident_ocr_cells_are_taken():
+    from pipeline.blocks import Span
+
+    doc = build_document(_spec(9, ("2021", "2021")))
+    for block in doc.tables():
+        block.spans = [Span(s.row, s.col, s.rowspan, s.colspan, s.text, 0.97) for s in block.spans]
+    assert all(c["certain"] for c in parse_document(doc)["cells"])
