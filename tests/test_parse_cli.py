@@ -107,3 +107,15 @@ def test_file_whose_type_lies_is_refused_or_read_by_its_bytes(tmp_path):
     path.write_bytes(os.urandom(5000))
     out = run(str(path))
     assert (out.returncode, "Traceback" in out.stderr) == (4, False)
+
+
+def test_text_extracted_from_bytes_parses_like_the_text():
+    from pipeline.extract import extract_bytes
+    from pipeline.parser import parse_document, parse_text
+
+    data = (Path(__file__).parent / "data" / "seeds" / "000_055b143dd4413562.txt").read_bytes()
+    doc = extract_bytes(data, "report.txt")
+    def values(result):
+        return [(c["table"], c["row"], c["col"], c["raw"], c["value"], c["certain"]) for c in result["cells"]]
+
+    assert values(parse_document(doc)) == values(parse_text(data.decode("utf-8")))

@@ -54,10 +54,11 @@ def _text(data: bytes, limits: Limits) -> Document:
     from .html import decode
 
     text, encoding, warnings = decode(data)
-    paragraphs = [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
-    if not paragraphs:
+    if not text.strip():
         raise ExtractionError("text file is empty")
-    return Document(paragraphs, {"encoding": encoding, "warnings": warnings})
+    # One paragraph holding the text as it is: its tabs and blank lines are how a text export lays out
+    # table cells, and the parser reads them (pipeline/rows.py).
+    return Document([Paragraph(text)], {"encoding": encoding, "warnings": warnings})
 
 
 def _mht(data: bytes, limits: Limits) -> Document:
