@@ -12,6 +12,7 @@ target and renamed into place when complete: readers never see a half-built file
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -128,6 +129,7 @@ class _Candidate:
     key: tuple | None
     rank: tuple
     published: str | None
+    numbers: str | None = None  # fingerprint of the numbers read with certainty (None: none read)
 
 
 class Writer:
@@ -249,7 +251,10 @@ class Writer:
         # best first: newest listing, most tables read, most certain numbers, fewest failures, attachment first
         rank = (_neg(published), -tables_found, -certain, len(failed), first.role != "attachment",
                 _neg(info.fetches[-1].fetched_at), info.sha256)
-        self.candidates.append(_Candidate(rid, key, rank, published))
+        numbers = sorted((c.get("table"), c.get("row"), c.get("col"), str(_int_value(c.get("value"))))
+                         for c in cells if c.get("certain") and c.get("value") is not None)
+        fingerprint = hashlib.sha1(json.dumps(numbers).encode()).hexdigest() if numbers else None
+        self.candidates.append(_Candidate(rid, key, rank, published, fingerprint))
         self.counts["reports"] += 1
 
     # ------------------------------------------------------------------ finish
@@ -265,7 +270,10 @@ class Writer:
             members.sort(key=lambda c: c.rank)
             best = members[0]
             for other in members[1:]:
-                status = "duplicate" if other.published == best.published else "superseded"
+                # the same numbers (or, without numbers, the same date): another copy; else an older version
+                same = (other.numbers == best.numbers) if best.numbers is not None and other.numbers is not None \
+                    else other.published == best.published
+                status = "duplicate" if same else "superseded"
                 updates.append((status, best.id, other.id))
         self.conn.executemany("update reports set status = ?, is_current = 0, superseded_by = ? where id = ?",
                               updates)

@@ -56,7 +56,8 @@ TABLES = {
         "format_version": "表格格式版本（2019 试行 / 2021）Table format version",
         "format_a": "表一格式 Format of Table A", "format_b": "表二格式 Format of Table B",
         "format_c": "表三格式 Format of Table C",
-        "status": "current（现行）/ duplicate（同一报告的另一份）/ superseded（被替代的旧版）Version status",
+        "status": "current（现行）/ duplicate（数字相同的另一份）/ superseded（数字不同的旧版）"
+                  "Version status: current / duplicate (same numbers) / superseded (older, different numbers)",
         "is_current": "是否现行版本 1 = current version", "superseded_by": "现行版本 Current version's id",
         "checks_failed": "未通过的校验数 Failed checks", "checks_failed_hard": "未通过的硬性校验 Failed hard checks",
         "checks_failed_soft": "未通过的软性校验 Failed soft checks",
