@@ -20,17 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.blocks import Document, Paragraph, Span, Table
+from pipeline.schema import B_COLS, C_COLS, C_ROWS, SECTION_LABELS
 
-CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2
+CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2 (pipeline/schema.py)
 
-SECTIONS: list[tuple[str, str]] = [
-    ("overview", "一、总体情况"),
-    ("active_disclosure", "二、主动公开政府信息情况"),
-    ("applications", "三、收到和处理政府信息公开申请情况"),
-    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"),
-    ("problems", "五、存在的主要问题及改进情况"),
-    ("other", "六、其他需要报告的事项"),
-]
+SECTIONS: list[tuple[str, str]] = list(SECTION_LABELS.items())
 
 # ---------------------------------------------------------------- Table A ---
 # Each block: (heading, [(col key, header label, colspan)], [(row key, row label)])
@@ -62,7 +56,6 @@ A_BLOCKS: dict[str, list[tuple[str, list[tuple[str, str, int]], list[tuple[str, 
 }
 
 # ---------------------------------------------------------------- Table B ---
-B_COLS: list[str] = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
 B_ORG_LABELS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 B_HEADER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -115,8 +108,6 @@ def b_rows(fmt: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- Table C ---
-C_ROWS = ["review", "litigation_direct", "litigation_after_review"]
-C_COLS = ["maintained", "corrected", "other", "pending", "total"]
 C_COL_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
 
