@@ -210,6 +210,25 @@ def _validate_number(cell: ParsedCell, cv: CellValue, signed: bool = False, mone
     return cell
 
 
+def place_row(result: TableResult, keys: list[tuple[str, str]], values: list[Token], cut_off: bool = False) -> None:
+    """Turn the value tokens that follow a row's label into the cells `keys` (row, col) of `result`.
+
+    Placed values are validated for their column; if the placement is not unique every cell is
+    reported uncertain with the reason, its best reading kept in the note.
+    """
+    chosen, reason = choose_values(values, len(keys), cut_off)
+    for i, (row, col) in enumerate(keys):
+        if chosen is None:
+            tok = values[i] if i < len(values) else None
+            result.cells.append(_cell(result.table, row, col, tok, False, reason))
+        elif i < len(chosen):
+            money = result.table == "A" and col in ("amount", "procurement_amount")
+            signed = result.table == "A" and col == "change"
+            result.cells.append(_validate_number(_cell(result.table, row, col, chosen[i]), chosen[i].value, signed, money))
+    if chosen is None:
+        result.notes.append(f"{keys[0][0]}: {reason}")
+
+
 # ---- Table A ----------------------------------------------------------------------------------
 
 _A_ROWS = {
@@ -282,17 +301,7 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
             result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
             continue
         cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
-        chosen, reason = choose_values(collected[row], len(cols), cut_off)
-        for i, col in enumerate(cols):
-            if chosen is not None and i >= len(chosen):
-                break
-            if chosen is None:
-                tok = collected[row][i] if i < len(collected[row]) else None
-                result.cells.append(_cell("A", row, col, tok, False, reason))
-                continue
-            cell = _cell("A", row, col, chosen[i])
-            money = col in ("amount", "procurement_amount")
-            result.cells.append(_validate_number(cell, chosen[i].value, signed=(col == "change"), money=money))
+        place_row(result, [(row, col) for col in cols], collected[row], cut_off)
     return result
 
 
@@ -364,24 +373,15 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         result.notes.append("（六）其他处理 rows match neither format")
     result.format_version = version
     rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
-    width = len(schema.B_COLS)
     for row in rows:
         values = collected.get(row)
         if not values:
             result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
             continue
         cut_off = ends_document and values[-1] is tokens[-1]
-        chosen, reason = choose_values(values, width, cut_off)
-        if cut_off and len(values) != width:
+        if cut_off and len(values) != len(schema.B_COLS):
             result.notes.append(f"row {row}: the text ends inside this row")
-        for i, col in enumerate(schema.B_COLS):
-            if chosen is not None and i >= len(chosen):
-                break
-            if chosen is None:
-                tok = values[i] if i < len(values) else None
-                result.cells.append(_cell("B", row, col, tok, False, reason))
-            else:
-                result.cells.append(_validate_number(_cell("B", row, col, chosen[i]), chosen[i].value))
+        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off)
     return result
 
 
@@ -412,14 +412,5 @@ def parse_table_c(tokens: list[Token]) -> TableResult:
             return result
         run = long_runs[-1]
     result.found = True
-    chosen, reason = choose_values(run, width)
-    keys = [(r, c) for r in schema.C_ROWS for c in schema.C_COLS]
-    for i, (row, col) in enumerate(keys):
-        if chosen is None:
-            tok = run[i] if i < len(run) else None
-            result.cells.append(_cell("C", row, col, tok, False, reason))
-        else:
-            result.cells.append(_validate_number(_cell("C", row, col, chosen[i]), chosen[i].value))
-    if chosen is None:
-        result.notes.append(reason)
+    place_row(result, [(r, c) for r in schema.C_ROWS for c in schema.C_COLS], run)
     return result
