@@ -24,21 +24,30 @@ SECTION_PATTERNS = {
 SECTION_ORDER = list(SECTION_PATTERNS)
 
 
+def _names_a_report(n: str) -> bool:
+    """Does this (normalised) line name an annual report — not merely cite the format document 《…年度报告格式》?"""
+    bare = re.sub(r"《[^》]*》?", "", n)
+    return bool(_REPORT_PHRASE.search(bare)) or bare.endswith(("年度报告", "年报"))
+
+
 def find_title(rows: list[Row]) -> str | None:
-    """The report's title: the first short line naming an annual report, joined with its wrapped tail."""
+    """The report's title: the first short line naming an annual report, joined with its wrapped parts."""
     lines = [r.cells[0].text.strip() for r in rows[:40] if not r.is_table and r.cells[0].text.strip()]
     for i, line in enumerate(lines):
         n = norm(line)
         if len(n) > 70:
             continue
-        if _REPORT_PHRASE.search(n) or n.endswith(("年度报告", "年报")):
-            if re.match(r"^\d{4}年", n) and i > 0 and len(norm(lines[i - 1])) <= 30 and not re.search(r"[。，；：:]$", lines[i - 1]):
-                line = lines[i - 1] + line  # "城口县人民政府机关" / "2020年政府信息公开工作年度报告"
-            if i + 1 < len(lines) and re.fullmatch(r"(?:工作)?(?:年度报告|年报)", norm(lines[i + 1])) is None:
-                return line
-            return line + (lines[i + 1] if i + 1 < len(lines) else "")
-        if n.endswith(("政府信息公开", "政务公开")) and i + 1 < len(lines) and re.match(r"^(?:工作)?(?:年度报告|年报)", norm(lines[i + 1])):
-            return line + lines[i + 1]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not _names_a_report(n):
+            # A title wrapped mid-phrase: "…政府信息公开" / "工作年度报告", "…工作的年度报" / "告".
+            if nxt and len(norm(nxt)) <= 12 and _names_a_report(n + norm(nxt)):
+                return line + nxt
+            continue
+        if re.match(r"^\d{4}年", n) and i > 0 and len(norm(lines[i - 1])) <= 30 and not re.search(r"[。，；：:]$", lines[i - 1]):
+            line = lines[i - 1] + line  # "城口县人民政府机关" / "2020年政府信息公开工作年度报告"
+        if nxt and re.fullmatch(r"(?:工作)?(?:年度报告|年报)", norm(nxt)):
+            return line + nxt
+        return line
     return None
 
 

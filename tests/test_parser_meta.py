@@ -38,3 +38,26 @@ def test_year_from_the_opening_when_the_title_has_none():
 )
 def test_admin_level(agency, level):
     assert admin_level(agency) == level
+
+
+def _rows(*lines):
+    from pipeline.rows import rows_from_text
+
+    return rows_from_text("\n".join(lines))
+
+
+def test_title_wrapped_inside_the_last_word():
+    from pipeline.meta import find_title
+
+    rows = _rows("宿迁市人民政府关于2023年度政府信息公开工作的年度报", "告",
+                 "本报告由宿迁市人民政府按照《中华人民共和国政府信息公开条例》和",
+                 "《中华人民共和国政府信息公开工作年度报告格式》要求编制，内容包括总体")
+    assert find_title(rows) == "宿迁市人民政府关于2023年度政府信息公开工作的年度报告"
+
+
+def test_citation_of_the_format_document_is_not_a_title():
+    from pipeline.meta import find_title
+
+    rows = _rows("本报告按照《中华人民共和国政府信息公开条例》和",
+                 "《中华人民共和国政府信息公开工作年度报告格式》要求编制，内容包括总体", "一、总体情况")
+    assert find_title(rows) is None
