@@ -334,7 +334,7 @@ class Progress:
     def step(self, note: str = "") -> None:
         self.done += 1
         now = time.monotonic()
-        if now - self.last >= self.every or self.done == self.total:
+        if (now - self.last >= self.every and self.done >= 3) or self.done == self.total:
             self.last = now
             rate = self.done / max(now - self.start, 1e-9)
             left = (self.total - self.done) / rate if rate else 0
@@ -369,17 +369,19 @@ def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor
         yield from _fresh_results(store, docs, processor, jobs)
         return
     cached = {info.sha256: cache.get(info.sha256) for info in docs}
-    todo = [info for info in docs if cached[info.sha256] is None]
-    fresh = {}
-    for info, processed, status, error in _fresh_results(store, todo, processor, jobs):
-        entry = {"status": status, "error": error,
-                 "processed": None if processed is None else {"meta": processed.meta, "text": processed.text,
-                                                               "parsed": processed.parsed}}
-        if status != "missing":
-            cache.put(info.sha256, entry)
-        fresh[info.sha256] = entry
+    # Fresh results come in the order of `todo`, which is the order of `docs`: merge lazily so that
+    # progress moves while the new documents are processed.
+    fresh = _fresh_results(store, [info for info in docs if cached[info.sha256] is None], processor, jobs)
     for info in docs:
-        entry = cached[info.sha256] or fresh[info.sha256]
+        entry = cached[info.sha256]
+        if entry is None:
+            done, processed, status, error = next(fresh)
+            assert done.sha256 == info.sha256
+            entry = {"status": status, "error": error,
+                     "processed": None if processed is None else {"meta": processed.meta, "text": processed.text,
+                                                                   "parsed": processed.parsed}}
+            if status != "missing":
+                cache.put(info.sha256, entry)
         p = entry["processed"]
         yield info, (Processed(p["meta"], p["text"], p["parsed"]) if p else None), entry["status"], entry["error"]
 
