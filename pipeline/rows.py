@@ -82,7 +82,8 @@ def rows_from_text(text: str, first_line: int = 1) -> list[Row]:
         if cell_row is None or blank_run:
             cell_row = Row([], True)
             rows.append(cell_row)
-        cell_row.cells.append(Cell(content, True, {"line": lineno}))
+        # Rows of this layout list every cell, blank ones included, so the position is the column.
+        cell_row.cells.append(Cell(content, True, {"line": lineno, "col": len(cell_row.cells)}))
 
     for offset, line in enumerate(lines):
         lineno = first_line + offset
@@ -90,11 +91,13 @@ def rows_from_text(text: str, first_line: int = 1) -> list[Row]:
             blank_run += 1 if cell_row is not None else 0
             continue
         body = line.lstrip("\t")
-        inner_tabs = "\t" in body.rstrip("\t") or line.count("\t") >= 2 and body.strip() == ""
+        # One leading tab and no other: a cell of the one-cell-per-line layout. Any other tab: a row of cells,
+        # trailing empty cells included ("行政处罚\t\t\t" is a row whose value cells are blank).
+        cell_line = line.startswith("\t") and line.count("\t") == 1
         if "|" in line and not line.startswith("\t"):
             cell_row = None
             rows.append(Row([Cell(p, True, {"line": lineno, "col": i}) for i, p in enumerate(_split_pipes(line))], True))
-        elif "\t" in line and inner_tabs:
+        elif "\t" in line and not cell_line:
             cell_row = None
             parts = line.split("\t")
             rows.append(Row([Cell(p.strip(), True, {"line": lineno, "col": i}) for i, p in enumerate(parts)], True))

@@ -147,11 +147,20 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
 
 # ---- choosing a row's values ------------------------------------------------------------------
 
-def choose_values(values: list[Token], width: int, cut_off: bool = False) -> tuple[list[Token] | None, str | None]:
+def columns_of(tokens: list[Token]) -> tuple | None:
+    """The printed column of each token, when the source says (a table's grid, a tab- or pipe-separated line)."""
+    cols = tuple(t.cell.loc.get("col") for t in tokens)
+    return None if None in cols else cols
+
+
+def choose_values(values: list[Token], width: int, cut_off: bool = False,
+                  expected_columns: tuple | None = None) -> tuple[list[Token] | None, str | None]:
     """Pick the `width` cells of a row from the value tokens that follow its label.
 
     Extra tokens are allowed only if they are empty (placeholders of merged cells);
-    if several placements remain and read differently, the row is ambiguous.
+    if several placements remain and read differently, the one printed in the columns
+    where the table's other rows keep their values (`expected_columns`) is taken, and
+    otherwise the row is ambiguous.
     A row where the document itself ends (`cut_off`, a truncated text) is read
     from its first cell on, as far as it goes.
     Returns (tokens, None) or (None, reason).
@@ -174,6 +183,10 @@ def choose_values(values: list[Token], width: int, cut_off: bool = False) -> tup
         return candidates[0][1], None
     if not candidates:
         return None, f"{sum(t.value.semantic != 'EMPTY' for t in values)} filled cells for {width} columns"
+    if expected_columns is not None:
+        aligned = [window for _, window in candidates if columns_of(window) == expected_columns]
+        if len(aligned) == 1:
+            return aligned[0], None
     return None, "blank cells make the column positions ambiguous"
 
 
@@ -210,13 +223,14 @@ def _validate_number(cell: ParsedCell, cv: CellValue, signed: bool = False, mone
     return cell
 
 
-def place_row(result: TableResult, keys: list[tuple[str, str]], values: list[Token], cut_off: bool = False) -> None:
+def place_row(result: TableResult, keys: list[tuple[str, str]], values: list[Token], cut_off: bool = False,
+              expected_columns: tuple | None = None) -> None:
     """Turn the value tokens that follow a row's label into the cells `keys` (row, col) of `result`.
 
     Placed values are validated for their column; if the placement is not unique every cell is
     reported uncertain with the reason, its best reading kept in the note.
     """
-    chosen, reason = choose_values(values, len(keys), cut_off)
+    chosen, reason = choose_values(values, len(keys), cut_off, expected_columns)
     for i, (row, col) in enumerate(keys):
         if chosen is None:
             tok = values[i] if i < len(values) else None
@@ -263,6 +277,22 @@ def _collect(tokens: list[Token], match) -> dict[str, list[Token]]:
     return collected
 
 
+def _usual_first_column(rows: dict[str, list[Token]], layout: dict[str, list[str]], quorum: int = 3) -> int | None:
+    """Table A's rows have different widths but start their values in the same printed column."""
+    from collections import Counter
+
+    seen: Counter = Counter()
+    for row, values in rows.items():
+        chosen, _ = choose_values(values, len(layout[row]))
+        cols = columns_of(chosen) if chosen else None
+        if cols is not None and all(isinstance(c, int) for c in cols) and list(cols) == list(range(cols[0], cols[0] + len(cols))):
+            seen[cols[0]] += 1
+    if not seen:
+        return None
+    col, n = seen.most_common(1)[0]
+    return col if n >= quorum else None
+
+
 def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResult:
     result = TableResult("A")
     if not tokens:
@@ -296,12 +326,15 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
     result.format_version = version
     if version == "unknown":
         return result
-    for row, cols in schema.A_LAYOUT[version].items():
+    layout = schema.A_LAYOUT[version]
+    first = _usual_first_column({r: collected[r] for r in layout if collected.get(r)}, layout)
+    for row, cols in layout.items():
         if row not in collected:
             result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
             continue
         cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
-        place_row(result, [(row, col) for col in cols], collected[row], cut_off)
+        expected = tuple(range(first, first + len(cols))) if first is not None else None
+        place_row(result, [(row, col) for col in cols], collected[row], cut_off, expected)
     return result
 
 
@@ -339,6 +372,22 @@ _B_KEYS = [k for k, _ in _B_PATTERNS]
 LOOKAHEAD = 4
 
 
+def _usual_columns(rows: list[list[Token]], width: int, quorum: int = 3) -> tuple | None:
+    """The printed columns that most unambiguous rows of a table keep their values in (if known and common)."""
+    from collections import Counter
+
+    seen: Counter = Counter()
+    for values in rows:
+        chosen, _ = choose_values(values, width)
+        cols = columns_of(chosen) if chosen else None
+        if cols is not None:
+            seen[cols] += 1
+    if not seen:
+        return None
+    cols, n = seen.most_common(1)[0]
+    return cols if n >= quorum else None
+
+
 def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResult:
     result = TableResult("B")
     state = {"i": 0}
@@ -348,13 +397,16 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         label = tok.n
         bare = strip_numbering(label)
         i = state["i"]
-        for j in range(i, min(i + LOOKAHEAD, len(_B_PATTERNS))):
-            key, pattern = _B_PATTERNS[j]
-            if pattern.search(bare if key in ("other.other", "total_processed") else label):
-                state["i"] = j + 1
-                matched_labels.add(key)
-                return key
-        return None
+        hits = [j for j in range(i, min(i + LOOKAHEAD, len(_B_PATTERNS)))
+                if _B_PATTERNS[j][1].search(bare if _B_PATTERNS[j][0] in ("other.other", "total_processed") else label)]
+        if not hits:
+            return None
+        # A label printed with its group ("（六）其他处理 1.申请人…逾期不补正") names the sub-row: the last hit.
+        j = hits[-1]
+        key = _B_PATTERNS[j][0]
+        state["i"] = j + 1
+        matched_labels.add(key)
+        return key
 
     collected = _collect(tokens, match)
     if not collected:
@@ -373,6 +425,7 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         result.notes.append("（六）其他处理 rows match neither format")
     result.format_version = version
     rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
+    expected = _usual_columns([collected[r] for r in rows if collected.get(r)], len(schema.B_COLS))
     for row in rows:
         values = collected.get(row)
         if not values:
@@ -381,7 +434,7 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         cut_off = ends_document and values[-1] is tokens[-1]
         if cut_off and len(values) != len(schema.B_COLS):
             result.notes.append(f"row {row}: the text ends inside this row")
-        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off)
+        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, expected)
     return result
 
 
