@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -120,7 +121,12 @@ def _location(source) -> tuple:
 
 
 def _norm_agency(name: str | None) -> str | None:
-    return "".join(name.split()) if name else None
+    """The organ a name stands for, for telling versions of one report apart: the same organ is printed
+    as 西村镇 or 西村镇人民政府, 灵泉街道 or 灵泉街道办事处, in different copies of one report."""
+    if not name:
+        return None
+    key = "".join(name.split())
+    return re.sub(r"(?<=[镇乡区县市旗])(?:人民政府|政府)$|(?<=街道)办事处$", "", key) or key
 
 
 @dataclass

@@ -166,3 +166,13 @@ def test_metadata_describes_every_table_and_column(built):
         assert not missing, (name, missing)
         for text in tables[name]["columns"].values():
             assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and any("a" <= ch.lower() <= "z" for ch in text), text
+
+
+@pytest.mark.parametrize("printed,organ", [
+    ("西村镇人民政府", "西村镇"), ("西村镇", "西村镇"), ("灵泉街道办事处", "灵泉街道"), ("宿迁市 人民政府", "宿迁市"),
+    ("宿迁市人民政府办公室", "宿迁市人民政府办公室"), ("义乌市民政局", "义乌市民政局"),
+])
+def test_versions_of_one_report_match_however_the_organ_is_printed(printed, organ):
+    from archive.build import _norm_agency
+
+    assert _norm_agency(printed) == organ
