@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from archive.store import write_atomic
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +46,4 @@ class ProcessedCache:
             return None
 
     def put(self, sha256: str, entry: dict) -> None:
-        path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh, ensure_ascii=False)
-        os.replace(tmp, path)
+        write_atomic(self._path(sha256), json.dumps(entry, ensure_ascii=False).encode("utf-8"), durable=False)

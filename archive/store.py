@@ -23,6 +23,27 @@ from pathlib import Path
 from typing import Iterator
 
 
+def write_atomic(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
+    """Write a file so that a reader (or a crash) sees either nothing or all of it: temporary file + rename.
+
+    `durable` also flushes it to disk before the rename (for originals and records; caches may skip it).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 @dataclass
 class FetchRecord:
     """One fetch of one document (an article page or an attachment)."""
@@ -66,20 +87,8 @@ class ArchiveStore:
         """Store bytes (once) and return their sha256."""
         sha = self.digest(data)
         path = self.object_path(sha)
-        if path.exists():
-            return sha
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        if not path.exists():
+            write_atomic(path, data)
         return sha
 
     def get(self, sha256: str) -> bytes:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +24,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.responsetypes import responsetypes
 
+from archive.store import write_atomic
 from crawler.archive import ArchiveIndex
 from crawler.encoding import detect_encoding
 from crawler.runs import RunTally
@@ -127,10 +126,7 @@ class ListingRevalidationMiddleware:
         meta = {"url": response.url, "status": response.status, "headers": headers,
                 "sha256": hashlib.sha256(response.body).hexdigest()}
         for path, data in ((body_path, response.body), (meta_path, json.dumps(meta).encode("utf-8"))):
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
+            write_atomic(path, data, durable=False)
 
     def process_request(self, request, spider=None):
         if request.meta.get("kind") != "listing":

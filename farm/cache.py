@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
+
+from archive.store import write_atomic
 
 
 class RenderCache:
@@ -33,10 +34,6 @@ class RenderCache:
         if path.exists():
             return path.read_bytes()
         data = make()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write atomically so a farm killed mid-render never leaves half a file behind.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        # Atomically, so a farm killed mid-render never leaves half a file behind.
+        write_atomic(path, data, durable=False)
         return data
