@@ -10,6 +10,7 @@ row's values is not unique, the row is reported as uncertain instead of guessed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import schema
@@ -277,20 +278,23 @@ def _collect(tokens: list[Token], match) -> dict[str, list[Token]]:
     return collected
 
 
-def _usual_first_column(rows: dict[str, list[Token]], layout: dict[str, list[str]], quorum: int = 3) -> int | None:
-    """Table A's rows have different widths but start their values in the same printed column."""
-    from collections import Counter
-
+def usual_columns(rows: list[tuple[list[Token], int]], quorum: int = 3) -> tuple | None:
+    """The printed columns most unambiguous rows keep their values in, as (first column, ...) — or None
+    when the source gives no columns or fewer than `quorum` rows agree. `rows`: (value tokens, width)."""
     seen: Counter = Counter()
-    for row, values in rows.items():
-        chosen, _ = choose_values(values, len(layout[row]))
+    for values, width in rows:
+        chosen, _ = choose_values(values, width)
         cols = columns_of(chosen) if chosen else None
-        if cols is not None and all(isinstance(c, int) for c in cols) and list(cols) == list(range(cols[0], cols[0] + len(cols))):
+        if cols is not None and cols == tuple(range(cols[0], cols[0] + len(cols))):
             seen[cols[0]] += 1
     if not seen:
         return None
-    col, n = seen.most_common(1)[0]
-    return col if n >= quorum else None
+    first, n = seen.most_common(1)[0]
+    return first if n >= quorum else None
+
+
+def _expected(first: int | None, width: int) -> tuple | None:
+    return tuple(range(first, first + width)) if first is not None else None
 
 
 def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResult:
@@ -327,14 +331,13 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
     if version == "unknown":
         return result
     layout = schema.A_LAYOUT[version]
-    first = _usual_first_column({r: collected[r] for r in layout if collected.get(r)}, layout)
+    first = usual_columns([(collected[r], len(cols)) for r, cols in layout.items() if collected.get(r)])
     for row, cols in layout.items():
         if row not in collected:
             result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
             continue
         cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
-        expected = tuple(range(first, first + len(cols))) if first is not None else None
-        place_row(result, [(row, col) for col in cols], collected[row], cut_off, expected)
+        place_row(result, [(row, col) for col in cols], collected[row], cut_off, _expected(first, len(cols)))
     return result
 
 
@@ -370,22 +373,6 @@ _B_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 _B_KEYS = [k for k, _ in _B_PATTERNS]
 LOOKAHEAD = 4
-
-
-def _usual_columns(rows: list[list[Token]], width: int, quorum: int = 3) -> tuple | None:
-    """The printed columns that most unambiguous rows of a table keep their values in (if known and common)."""
-    from collections import Counter
-
-    seen: Counter = Counter()
-    for values in rows:
-        chosen, _ = choose_values(values, width)
-        cols = columns_of(chosen) if chosen else None
-        if cols is not None:
-            seen[cols] += 1
-    if not seen:
-        return None
-    cols, n = seen.most_common(1)[0]
-    return cols if n >= quorum else None
 
 
 def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResult:
@@ -425,7 +412,7 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         result.notes.append("（六）其他处理 rows match neither format")
     result.format_version = version
     rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
-    expected = _usual_columns([collected[r] for r in rows if collected.get(r)], len(schema.B_COLS))
+    first = usual_columns([(collected[r], len(schema.B_COLS)) for r in rows if collected.get(r)])
     for row in rows:
         values = collected.get(row)
         if not values:
@@ -434,7 +421,7 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         cut_off = ends_document and values[-1] is tokens[-1]
         if cut_off and len(values) != len(schema.B_COLS):
             result.notes.append(f"row {row}: the text ends inside this row")
-        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, expected)
+        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, _expected(first, len(schema.B_COLS)))
     return result
 
 
