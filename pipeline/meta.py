@@ -90,6 +90,11 @@ def find_agency_and_year(title: str | None, text_head: str) -> tuple[str | None,
             year = int(y.group(1)) if y else None
         if agency and year:
             break
+    if agency is None:
+        # "本报告由宿迁市人民政府按照《条例》…编制" names the organ even where the title is lost.
+        m = re.search(r"本(?:年度)?报告由([^，。；、《》\s]{2,30}?)(?:按照|根据|依据|依照)", re.sub(r"\s+", "", text_head))
+        if m:
+            agency = _clean_agency(to_simplified(m.group(1)))
     if year is None:
         n = norm(text_head)
         period = re.search(r"统计(?:期限|时限|时间|区间)[^。]{0,12}?(\d{4})年", n)

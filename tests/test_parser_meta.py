@@ -61,3 +61,8 @@ def test_citation_of_the_format_document_is_not_a_title():
     rows = _rows("本报告按照《中华人民共和国政府信息公开条例》和",
                  "《中华人民共和国政府信息公开工作年度报告格式》要求编制，内容包括总体", "一、总体情况")
     assert find_title(rows) is None
+
+
+def test_agency_from_the_opening_sentence_when_the_title_is_lost():
+    head = "本报告由宿迁市人民政府按照《中华人民共和国政府信息公开条例》要求编制。本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。"
+    assert find_agency_and_year(None, head) == ("宿迁市人民政府", 2023)
