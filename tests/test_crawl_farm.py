@@ -20,7 +20,6 @@ import pytest
 
 from archive.store import ArchiveStore
 from farm.plan import SITES
-from farm.server import run_farm
 
 REPO = Path(__file__).resolve().parents[1]
 # Every site of the farm, by id (several sites may share a platform family).
@@ -51,13 +50,6 @@ def snapshot(archive) -> tuple[set, set]:
     recs = {(r.url, r.sha256, r.role) for r in records(archive)}
     objects = {p.name for p in Path(archive, "objects").rglob("*") if p.is_file() and not p.name.startswith(".")}
     return recs, objects
-
-
-@pytest.fixture(scope="module")
-def farm(request, tmp_path_factory):
-    cache = request.config.cache.mkdir("farm-render-cache")
-    with run_farm(tmp_path_factory.mktemp("farm"), seed=0, cache_dir=cache) as farm:
-        yield farm
 
 
 @pytest.fixture(scope="module")

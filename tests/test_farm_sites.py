@@ -24,13 +24,6 @@ MAGIC = {"pdf": b"%PDF", "pdf-scanned": b"%PDF", "docx": b"PK\x03\x04", "doc": b
 
 
 @pytest.fixture(scope="module")
-def farm(request, tmp_path_factory):
-    cache = request.config.cache.mkdir("farm-render-cache")
-    with run_farm(tmp_path_factory.mktemp("farm"), seed=0, cache_dir=cache) as farm:
-        yield farm
-
-
-@pytest.fixture(scope="module")
 def walks(farm):
     """Per site: the column walk and every listed article as read by the browser."""
     browser = Browser()
