@@ -9,6 +9,8 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
+* Column facets of ``reports`` and ``current_reports`` are counted in one pass over the matching ids
+  (`archive.search_facets`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from archive import charts, fts, report_view
+from archive import charts, fts, report_view, search_facets
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else is octet-stream
@@ -48,6 +50,13 @@ def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts.fts_query, deterministic=True)
     conn.create_function("cjk_fts_query", 1, fts.fts_query, deterministic=True)
     conn.create_function("cjk_snippet", 2, lambda text, q: fts.snippet(text or "", q or ""), deterministic=True)
+
+
+@hookimpl(hookwrapper=True)
+def register_facet_classes():
+    # Column facets of the big tables are counted in one pass (archive/search_facets.py).
+    outcome = yield
+    outcome.force_result(search_facets.replace_column_facet(outcome.get_result()))
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from archive import datasette_plugin
+from archive.search_facets import ArchiveDatabase
 
 SETTINGS = {
     "default_page_size": 50,
@@ -36,11 +37,15 @@ def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None) -> 
 
 
 def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None, **kwargs) -> Datasette:
-    """Datasette over `db_path`, immutable (opened read-only, counts cached)."""
+    """Datasette over `db_path`, immutable (opened read-only, counts cached, searches counted once)."""
     register_plugin()
-    return Datasette(
+    ds = Datasette(
         immutables=[str(db_path)],
         metadata=metadata_for(db_path, archive_dir),
         settings=dict(SETTINGS, **kwargs.pop("settings", {})),
         **kwargs,
     )
+    name = Path(db_path).stem
+    ds.remove_database(name)
+    ds.add_database(ArchiveDatabase(ds, path=str(db_path), is_mutable=False), name=name)
+    return ds
