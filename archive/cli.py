@@ -105,6 +105,10 @@ def serve(db_path, archive_dir, port, host):
 
     from archive.site import make_datasette
 
+    from archive.search_facets import preload
+    from archive.site import metadata_for
+
     ds = make_datasette(db_path, archive_dir)
+    preload(db_path, metadata_for(db_path, archive_dir))
     click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -21,6 +21,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 from datasette.database import Database, QueryInterrupted
@@ -113,8 +114,8 @@ class ColumnStore:
 class HitCache:
     """The ids each (file, filter) selects, most recently used first; stores per file."""
 
-    def __init__(self, size: int = 32):
-        self.size = size
+    def __init__(self, size: int = 32, max_ids: int = 4_000_000):
+        self.size, self.max_ids = size, max_ids  # at most 32 hit sets and 32 MB of ids
         self._hits: OrderedDict = OrderedDict()
         self._stores: dict = {}
         self._lock = threading.Lock()
@@ -156,12 +157,37 @@ class HitCache:
             found = np.unique(found)  # sorted, once: pages are slices
         with self._lock:
             self._hits[hkey] = found
-            while len(self._hits) > self.size:
+            while len(self._hits) > 1 and (len(self._hits) > self.size
+                                           or sum(len(v) for v in self._hits.values()) > self.max_ids):
                 self._hits.popitem(last=False)
         return found
 
 
 CACHE = HitCache()
+
+
+def preload(db_path: str, metadata: dict) -> int:
+    """Load the columns of every configured facet of the `STORES` tables (so a server's first page is
+    not the one that pays for it); returns how many columns were loaded."""
+    import sqlite3
+
+    tables = {}
+    for db_meta in (metadata.get("databases") or {}).values():
+        for name, table_meta in (db_meta.get("tables") or {}).items():
+            if name in STORES:
+                cols = [c for c in table_meta.get("facets", []) if isinstance(c, str)]
+                tables.setdefault(STORES[name], set()).update(cols)
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?immutable=1", uri=True)
+    try:
+        loaded = 0
+        for (table, key), cols in tables.items():
+            store = CACHE.store(conn, str(db_path), table, key)
+            for col in sorted(cols & store.available):
+                store.column(conn, col)
+                loaded += 1
+        return loaded
+    finally:
+        conn.close()
 
 
 def ids_sql_for(sql: str, table: str, key: str) -> str | None:

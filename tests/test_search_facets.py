@@ -110,3 +110,19 @@ def test_search_is_matched_once_per_query(db):
     fetch(db, {"_search": "行政复议"})
     fetch(db, {"_search": "行政复议", "_sort_desc": "id"})
     assert search_facets.CACHE.misses - before == 1
+
+
+def test_preload_loads_the_default_facet_columns(db):
+    from archive.site import metadata_for
+
+    assert search_facets.preload(db, metadata_for(db)) == len(FACETS)
+
+
+def test_hit_cache_is_bounded_by_the_ids_it_holds(db):
+    import sqlite3 as sq
+
+    cache = search_facets.HitCache(size=10, max_ids=5)
+    conn = sq.connect(db)
+    for n in (3, 2, 4):
+        cache.ids(conn, str(db), f"select group_concat(id) from (select id from reports order by id limit {n})", {}, 1000)
+    assert [len(v) for v in cache._hits.values()] == [4]
