@@ -31,6 +31,7 @@ from datasette.utils import (
     escape_sqlite,
     path_with_added_args,
     path_with_removed_args,
+    sqlite3,
     sqlite_timelimit,
 )
 from datasette.database import Results
@@ -147,8 +148,8 @@ class HitCache:
         with sqlite_timelimit(conn, time_limit_ms):
             try:
                 text = conn.execute(ids_sql, params or {}).fetchone()[0]
-            except Exception as e:  # sqlite3.OperationalError("interrupted") past the time limit
-                if getattr(e, "args", None) == ("interrupted",):
+            except sqlite3.OperationalError as e:
+                if e.args == ("interrupted",):  # past the time limit, as Datasette reports it
                     raise QueryInterrupted(e, ids_sql, params)
                 raise
         found = _parse_ids(text)
@@ -169,8 +170,6 @@ CACHE = HitCache()
 def preload(db_path: str, metadata: dict) -> int:
     """Load the columns of every configured facet of the `STORES` tables (so a server's first page is
     not the one that pays for it); returns how many columns were loaded."""
-    import sqlite3
-
     tables = {}
     for db_meta in (metadata.get("databases") or {}).values():
         for name, table_meta in (db_meta.get("tables") or {}).items():

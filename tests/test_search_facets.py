@@ -126,3 +126,13 @@ def test_hit_cache_is_bounded_by_the_ids_it_holds(db):
     for n in (3, 2, 4):
         cache.ids(conn, str(db), f"select group_concat(id) from (select id from reports order by id limit {n})", {}, 1000)
     assert [len(v) for v in cache._hits.values()] == [4]
+
+
+def test_a_search_past_the_time_limit_is_reported_as_interrupted(db):
+    import sqlite3 as sq
+
+    from datasette.database import QueryInterrupted
+
+    slow = "select group_concat(a.id) from reports a, reports b, reports c, reports d"
+    with pytest.raises(QueryInterrupted):
+        search_facets.HitCache().ids(sq.connect(db), str(db), slow, {}, 20)
