@@ -119,6 +119,17 @@ def make_archive(root: str | Path, n_reports: int = 18, n_plain: int = 40, seed:
     return truth
 
 
+def make_site(root: str | Path, **archive_kwargs) -> Path:
+    """A generated archive under `root`/archive built into `root`/nianbao.db; returns the database path."""
+    from archive.build import build
+
+    root = Path(root)
+    make_archive(root / "archive", **archive_kwargs)
+    db = root / "nianbao.db"
+    build(root / "archive", db, processor=envelope_processor, progress=False)
+    return db
+
+
 def free_port() -> int:
     import socket
 

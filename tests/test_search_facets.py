@@ -9,9 +9,8 @@ import urllib.parse
 import pytest
 
 from archive import fts, search_facets
-from archive.build import build
 from archive.site import make_datasette
-from archive.testing import envelope_processor, make_archive
+from archive.testing import make_site
 
 FACETS = ["province", "year", "admin_level", "format_version", "checks_failed"]
 SEARCH = "id in (select rowid from reports_fts where reports_fts match escape_fts(:search))"
@@ -32,11 +31,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    root = tmp_path_factory.mktemp("facets")
-    make_archive(root / "archive", n_reports=24, n_plain=60, seed=11)
-    path = root / "nianbao.db"
-    build(root / "archive", path, processor=envelope_processor, progress=False)
-    return path
+    return make_site(tmp_path_factory.mktemp("facets"), n_reports=24, n_plain=60, seed=11)
 
 
 def oracle(path, where, search, table="reports"):

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from archive import fts
-from archive.build import build
 from archive.site import make_datasette
-from archive.testing import envelope_processor, make_archive, served
+from archive.testing import make_site, served
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,10 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    make_archive(root / "archive")
-    db = root / "nianbao.db"
-    build(root / "archive", db, processor=envelope_processor, progress=False)
-    return root, db
+    return root, make_site(root)
 
 
 def run(coro):

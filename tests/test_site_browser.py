@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from archive import fts
-from archive.build import build
-from archive.testing import envelope_processor, free_port, make_archive, served, wait_http
+from archive.testing import free_port, make_site, served, wait_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 websocket = pytest.importorskip("websocket")
@@ -96,9 +95,7 @@ def browser(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-site")
-    make_archive(root / "archive")
-    db = root / "nianbao.db"
-    build(root / "archive", db, processor=envelope_processor, progress=False)
+    db = make_site(root)
     with served(db, root / "archive") as base:
         yield base, db, root
 
