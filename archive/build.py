@@ -15,19 +15,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from archive import fts, regions, runs, schema
+from archive import cross_year, evidence, fts, regions, runs, schema
+from archive.evidence import Reading
+from archive.organs import OrganRegistry, resolve
 from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
+from pipeline.checks import Grid, rule_9
+from pipeline.tables import ParsedCell
 
 
 @dataclass
@@ -120,32 +124,36 @@ def _location(source) -> tuple:
             json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
 
 
-def _norm_agency(name: str | None) -> str | None:
-    """The organ a name stands for, for telling versions of one report apart: the same organ is printed
-    as 西村镇 or 西村镇人民政府, 灵泉街道 or 灵泉街道办事处, in different copies of one report."""
-    if not name:
-        return None
-    key = "".join(name.split())
-    return re.sub(r"(?<=[镇乡区县市旗])(?:人民政府|政府)$|(?<=街道)办事处$", "", key) or key
-
-
 @dataclass
 class _Candidate:
+    """A report read from one document, kept until every document is in: identity needs them all."""
+
     id: int
-    key: tuple | None
+    sha256: str
+    source_id: str
+    role: str
+    parsed_agency: str | None
+    parsed_level: str
+    document: Reading
+    listing: Reading | None
+    link: Reading | None
+    parent_url: str | None
     rank: tuple
     published: str | None
     numbers: str | None = None  # fingerprint of the numbers read with certainty (None: none read)
+    regulations: list = field(default_factory=list)  # Table A 规章 cells, for rule 9 at the organ's level
 
 
 class Writer:
-    """Writes documents and reports into a fresh database; `finish()` ranks versions and indexes."""
+    """Writes documents and report versions into a fresh database; `finish()` settles who published which
+    report for which year (organs, versions, current reports), checks across years and indexes."""
 
     def __init__(self, db: sqlite_utils.Database, sources: dict[str, dict] | None = None):
         self.db = db
         self.conn = db.conn
         self.sources = dict(sources or {})
         self.candidates: list[_Candidate] = []
+        self.page_titles: dict[str, str] = {}  # article URL -> the title its own page gives
         self.ids: set[int] = set()
         self.wide_cols = {t: [schema.wide_column(r, c) for r, c in schema.wide_keys(t)] for t in "ABC"}
         self.fetch_id = 0
@@ -178,6 +186,10 @@ class Writer:
                 (self.fetch_id, info.sha256, rec.url, rec.final_url, rec.status, rec.content_type, rec.size,
                  rec.fetched_at, rec.source_id, rec.role, rec.parent_url, rec.title, rec.published),
             )
+        if first.role != "attachment" and parsed.get("title"):
+            for rec in info.fetches:  # the article page's own title: a witness for its attachments
+                self.page_titles.setdefault(rec.url, parsed["title"])
+                self.page_titles.setdefault(rec.final_url or rec.url, parsed["title"])
         self.counts["documents"] += 1
         if status != "ok":
             self.counts["failed"] += 1
@@ -188,36 +200,32 @@ class Writer:
 
     # ------------------------------------------------------------------ reports
     def _add_report(self, info: DocumentInfo, processed: Processed, parent: dict, listed_title, listed_published):
+        """One version, as the document itself reads; identity, status and region are settled in `finish()`."""
         parsed, meta = processed.parsed, processed.meta
         first = info.first
         rid = report_id(info.sha256)
         while rid in self.ids:  # a 52-bit collision: next free id (documents come in sha256 order)
             rid += 1
         self.ids.add(rid)
-        source = self.sources.get(first.source_id) or {}
-        agency = parsed.get("agency")
-        year = _int_value(parsed.get("year"))
-        region = regions.locate(source.get("division_code"), agency)
         overall, per = _overall_format(parsed)
         checks = [c for c in parsed.get("checks") or [] if isinstance(c, dict)]
         failed = [c for c in checks if c.get("status") == "fail"]
         cells = [c for c in parsed.get("cells") or [] if isinstance(c, dict)]
         uncertain = sum(1 for c in cells if c.get("certain") is False)
+        attachment = first.role == "attachment"
         title = parsed.get("title") or listed_title or parent.get("title")
         published = listed_published or parent.get("published")
         row = {
-            "id": rid, "agency": agency, "year": year, "title": title, "admin_level": parsed.get("admin_level"),
-            **region.as_dict(), "region_level": region.level, "published": published, "url": first.url,
+            "id": rid, "agency": parsed.get("agency"), "year": _int_value(parsed.get("year")), "title": title,
+            "admin_level": parsed.get("admin_level"), "published": published, "url": first.url,
+            "article_url": first.parent_url if attachment else first.url,
             "document_sha256": info.sha256, "source_id": first.source_id, "role": first.role,
             "document_type": meta.get("sniffed_type"), "format_version": overall, "format_a": per.get("A"),
-            "format_b": per.get("B"), "format_c": per.get("C"), "status": "current", "is_current": 1,
-            "superseded_by": None, "checks_failed": len(failed),
-            "checks_failed_hard": sum(1 for c in failed if not c.get("soft")),
-            "checks_failed_soft": sum(1 for c in failed if c.get("soft")), "cells_uncertain": uncertain,
+            "format_b": per.get("B"), "format_c": per.get("C"), "cells_uncertain": uncertain,
             "parser_version": None if parsed.get("parser_version") is None else str(parsed.get("parser_version")),
         }
-        self.conn.execute(f"insert into reports ({', '.join(row)}) values (" + ",".join("?" * len(row)) + ")",
-                          tuple(row.values()))
+        self.conn.execute(f"insert into report_versions ({', '.join(row)}) values ("
+                          + ",".join("?" * len(row)) + ")", tuple(row.values()))
         sections = parsed.get("sections") or {}
         self.conn.execute(
             "insert into report_texts values (?,?,?,?,?,?,?,?)",
@@ -243,49 +251,34 @@ class Writer:
             cols = self.wide_cols[letter]
             if not any(k in values for k in cols):
                 continue
-            fixed = (rid, agency, year, region.province, region.city, region.county, parsed.get("admin_level"),
-                     per.get(letter), 1)
+            fixed = {"report_id": rid, "format_version": per.get(letter)}
             self.conn.execute(
-                f"insert into [{name}] values (" + ",".join("?" * (len(fixed) + len(cols))) + ")",
-                fixed + tuple(values.get(k) for k in cols),
+                f"insert into [{name}] ({', '.join(list(fixed) + [f'[{c}]' for c in cols])}) values ("
+                + ",".join("?" * (len(fixed) + len(cols))) + ")",
+                tuple(fixed.values()) + tuple(values.get(k) for k in cols),
             )
-        self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)",
-                          (rid, fts.index_text(title or ""), fts.index_text(processed.text)))
         tables_found = sum(1 for t in (parsed.get("tables") or {}).values() if isinstance(t, dict) and t.get("found"))
         certain = sum(1 for c in cells if c.get("certain") and c.get("value") is not None)
-        key = (_norm_agency(agency), year) if agency and year else None
         # best first: newest listing, most tables read, most certain numbers, fewest failures, attachment first
-        rank = (_neg(published), -tables_found, -certain, len(failed), first.role != "attachment",
+        rank = (_neg(published), -tables_found, -certain, len(failed), not attachment,
                 _neg(info.fetches[-1].fetched_at), info.sha256)
         numbers = sorted((c.get("table"), c.get("row"), c.get("col"), str(_int_value(c.get("value"))))
                          for c in cells if c.get("certain") and c.get("value") is not None)
         fingerprint = hashlib.sha1(json.dumps(numbers).encode()).hexdigest() if numbers else None
-        self.candidates.append(_Candidate(rid, key, rank, published, fingerprint))
+        regulations = [ParsedCell(c["table"], c["row"], c["col"], c.get("raw") or "", c.get("value"),
+                                  c.get("semantic") or "", bool(c.get("certain")))
+                       for c in cells if c.get("table") == "A" and c.get("row") == "regulations" and c.get("col")]
+        listing_title = parent.get("title") if attachment else listed_title
+        self.candidates.append(_Candidate(
+            rid, info.sha256, first.source_id, first.role, parsed.get("agency"), parsed.get("admin_level") or "unknown",
+            evidence.document_reading(parsed), evidence.reading("listing", listing_title),
+            evidence.reading("link", listed_title) if attachment else None,
+            first.parent_url if attachment else None, rank, published, fingerprint, regulations))
         self.counts["reports"] += 1
 
     # ------------------------------------------------------------------ finish
     def finish(self, runs_rows: tuple[list[dict], list[dict]] = ([], [])) -> None:
-        groups: dict[tuple, list[_Candidate]] = {}
-        for cand in self.candidates:
-            if cand.key is not None:
-                groups.setdefault(cand.key, []).append(cand)
-        updates = []
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            members.sort(key=lambda c: c.rank)
-            best = members[0]
-            for other in members[1:]:
-                # the same numbers (or, without numbers, the same date): another copy; else an older version
-                same = (other.numbers == best.numbers) if best.numbers is not None and other.numbers is not None \
-                    else other.published == best.published
-                status = "duplicate" if same else "superseded"
-                updates.append((status, best.id, other.id))
-        self.conn.executemany("update reports set status = ?, is_current = 0, superseded_by = ? where id = ?",
-                              updates)
-        for name in schema.WIDE_TABLES.values():
-            self.conn.executemany(f"update [{name}] set is_current = 0 where report_id = ?",
-                                  [(u[2],) for u in updates])
+        self._settle_identity()
         run_rows, source_rows = runs_rows
         for r in source_rows:
             self.sources.setdefault(r["source_id"], {"id": r["source_id"]})
@@ -311,6 +304,135 @@ class Writer:
         self.conn.commit()
         self.conn.execute("ANALYZE")
         self.conn.commit()
+
+    def _settle_identity(self) -> None:
+        """Organ and year of every version from all the evidence; versions of one organ-year ranked; the
+        current ones copied to `reports` and the wide tables; checks that depend on the organ judged."""
+        organs = OrganRegistry()
+        placed = []
+        for cand in self.candidates:
+            code = (self.sources.get(cand.source_id) or {}).get("division_code")
+            page = evidence.reading("page", self.page_titles.get(cand.parent_url)) if cand.parent_url else None
+            ident = evidence.decide([cand.document, page, cand.listing, cand.link],
+                                    lambda a, b, code=code: _same_organ(a, b, code))
+            ref = organs.add(ident.agency, code, cand.source_id) or organs.add_unnamed(cand.sha256[:16], code,
+                                                                                        cand.source_id)
+            placed.append((cand, ident, ref, code))
+        organs.merge_county_less()
+
+        groups: dict[tuple, list[_Candidate]] = {}
+        rows = {}
+        for cand, ident, ref, code in placed:
+            ref = organs.final(ref)
+            region = ref.region if ref.region.code else regions.locate(code, ident.agency)
+            level = ref.level if ref.level != "unknown" else cand.parsed_level
+            rows[cand.id] = {
+                "organ_id": ref.organ_id, "organ_name": ref.name, "agency": ident.agency, "year": ident.year,
+                "admin_level": level, **region.as_dict(), "region_level": region.level,
+                "agency_from": ident.agency_from, "identity_conflict": ident.conflict_text,
+                "identity_evidence": json.dumps([r.as_dict() for r in ident.readings], ensure_ascii=False),
+                "status": "current", "is_current": 1, "superseded_by": None,
+            }
+            if level != cand.parsed_level:  # rule 9 depends on the level: judge it at the organ's
+                check = rule_9(Grid(cand.regulations), level)
+                self.conn.execute("update checks set status = ?, detail = ? where report_id = ? and rule = '9'",
+                                  (check.status, check.detail, cand.id))
+            key = (ref.organ_id, ident.year) if ident.year else ("", cand.id)
+            groups.setdefault(key, []).append(cand)
+        for members in groups.values():
+            members.sort(key=lambda c: c.rank)
+            best = members[0]
+            for other in members[1:]:
+                # the same numbers (or, without numbers, the same date): another copy; else an older version
+                same = (other.numbers == best.numbers) if best.numbers is not None and other.numbers is not None \
+                    else other.published == best.published
+                rows[other.id].update(status="duplicate" if same else "superseded", is_current=0,
+                                      superseded_by=best.id)
+        columns = list(next(iter(rows.values())).keys()) if rows else []
+        self.conn.executemany(
+            f"update report_versions set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
+            [tuple(r[c] for c in columns) + (rid,) for rid, r in rows.items()])
+        self._check_across_years()
+        self.conn.execute("""
+            update report_versions set
+              checks_failed = (select count(*) from checks c where c.report_id = report_versions.id
+                               and c.status = 'fail'),
+              checks_failed_hard = (select count(*) from checks c where c.report_id = report_versions.id
+                                    and c.status = 'fail' and not c.soft),
+              checks_failed_soft = (select count(*) from checks c where c.report_id = report_versions.id
+                                    and c.status = 'fail' and c.soft)""")
+        self._publish_current()
+        self._write_organs(organs)
+
+    def _check_across_years(self) -> None:
+        current = {}
+        for rid, organ_id, year, title, format_a in self.conn.execute(
+                "select id, organ_id, year, title, format_a from report_versions where is_current = 1 "
+                "and year is not null"):
+            current[rid] = cross_year.YearReport(rid, organ_id, year, title, format_a)
+        for rid, tbl, row, col, value in self.conn.execute(
+                "select c.report_id, c.tbl, c.row, c.col, c.value from cells c join report_versions r "
+                "on r.id = c.report_id where r.is_current = 1 and c.certain = 1 and c.value is not null and "
+                "((c.tbl = 'B' and c.row in ('carried_over', 'carried_forward')) or c.tbl = 'A')"):
+            if rid in current:
+                current[rid].numbers[(tbl, row, col)] = value
+        self.conn.executemany("insert or replace into checks values (?,?,?,?,?,?)",
+                              cross_year.judge(list(current.values())))
+
+    def _publish_current(self) -> None:
+        """`reports` and the wide tables hold the current version of each organ-year; FTS indexes them."""
+        version_cols = [c for c in schema.REPORT_COLUMNS if c != "versions"]
+        self.conn.execute(
+            f"insert into reports ({', '.join(version_cols)}, versions) select "
+            + ", ".join(f"v.{c}" for c in version_cols)
+            + ", (select count(*) from report_versions o where o.id = v.id or o.superseded_by = v.id) "
+              "from report_versions v where v.is_current = 1 order by v.id")
+        for name in schema.WIDE_TABLES.values():
+            self.conn.execute(f"delete from [{name}] where report_id not in (select id from reports)")
+            self.conn.execute(f"""
+                update [{name}] set organ_id = r.organ_id, agency = r.agency, year = r.year, province = r.province,
+                  city = r.city, county = r.county, admin_level = r.admin_level
+                from reports r where r.id = [{name}].report_id""")
+        for rid, title, text in self.conn.execute(
+                "select r.id, r.title, t.text from reports r join report_texts t on t.report_id = r.id "
+                "order by r.id").fetchall():
+            self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)",
+                              (rid, fts.index_text(title or ""), fts.index_text(text or "")))
+
+    def _write_organs(self, organs: OrganRegistry) -> None:
+        stats: dict[str, dict] = {}
+        for organ_id, year, current in self.conn.execute(
+                "select organ_id, year, is_current from report_versions"):
+            s = stats.setdefault(organ_id, {"versions": 0, "years": set()})
+            s["versions"] += 1
+            if current and year:
+                s["years"].add(year)
+        rows = []
+        for organ_id, organ in sorted(organs.organs.items()):
+            s = stats.get(organ_id)
+            if not s:
+                continue
+            ref, years = organ.ref, sorted(s["years"])
+            missing = [y for y in range(years[0], years[-1] + 1) if y not in s["years"]] if years else []
+            rows.append({
+                "organ_id": organ_id, "name": ref.name, "short_name": ref.short, "kind": ref.kind, "level": ref.level,
+                **ref.region.as_dict(), "resolved": int(ref.resolved), "note": ref.note,
+                "aliases": json.dumps(sorted(a for a in organ.aliases if a), ensure_ascii=False),
+                "sources": json.dumps(sorted(organ.sources), ensure_ascii=False),
+                "reports": self.conn.execute("select count(*) from reports where organ_id = ?",
+                                             (organ_id,)).fetchone()[0],
+                "versions": s["versions"], "first_year": years[0] if years else None,
+                "last_year": years[-1] if years else None, "years": ",".join(map(str, years)) or None,
+                "missing_years": ",".join(map(str, missing)) or None,
+            })
+        if rows:
+            self.db["organs"].insert_all(rows)
+
+
+@lru_cache(maxsize=65536)
+def _same_organ(a: str, b: str, division_code: str | None) -> bool:
+    ra, rb = resolve(a, division_code), resolve(b, division_code)
+    return ra is not None and rb is not None and ra.organ_id == rb.organ_id
 
 
 def _neg(s: str | None) -> str:

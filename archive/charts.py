@@ -68,13 +68,13 @@ def stacked_shares(rows: list[tuple[str, list[float]]], labels: list[str], title
 
 async def load(db) -> dict:
     received = (await db.execute(
-        "select year, sum(new_received__total) as n from applications where is_current = 1 and year is not null "
+        "select year, sum(new_received__total) as n from applications where year is not null "
         "group by year order by year")).rows
     shares = (await db.execute(
         "select year, " + ", ".join(f"sum({expr}) as o{i}" for i, (_, expr) in enumerate(OUTCOMES)) +
-        " from applications where is_current = 1 and year is not null group by year order by year")).rows
+        " from applications where year is not null group by year order by year")).rows
     per_province = (await db.execute(
-        "select coalesce(province, '未知') as p, count(*) as n from reports where is_current = 1 "
+        "select coalesce(province, '未知') as p, count(*) as n from reports "
         "group by p order by n desc limit 20")).rows
     return {
         "chart_received": bar_chart([(str(r["year"]), r["n"] or 0) for r in received],

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import click
 
-EXPORT_TABLES = ["reports", "current_reports", "documents", "cells", "checks", "active_disclosure", "applications",
-                 "review_litigation", "sources", "source_status", "crawl_runs", "crawl_run_sources", "report_texts"]
+EXPORT_TABLES = ["reports", "report_versions", "organs", "documents", "cells", "checks", "active_disclosure",
+                 "applications", "review_litigation", "sources", "source_status", "crawl_runs", "crawl_run_sources",
+                 "report_texts"]
+# Tables that hold rows of every version: by default only the current versions' rows are exported.
+PER_VERSION = {"cells": "report_id", "checks": "report_id", "report_texts": "report_id"}
+ORDER = {"reports": "id", "report_versions": "id", "organs": "organ_id", "documents": "sha256", "sources": "id",
+         "cells": "report_id, tbl, row, col", "checks": "report_id, rule", "source_status": "source_id",
+         "active_disclosure": "report_id", "applications": "report_id", "review_litigation": "report_id",
+         "report_texts": "report_id", "crawl_runs": "run_id", "crawl_run_sources": "run_id, source_id"}
 
 
 @click.command()
@@ -35,10 +42,19 @@ def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache):
                f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
 
 
-def export_sql(table: str, year: int | None, province: str | None, level: str | None) -> tuple[str, list]:
+def export_source(table: str, all_versions: bool) -> str:
+    return "report_versions" if table == "reports" and all_versions else table
+
+
+def export_sql(table: str, year: int | None, province: str | None, level: str | None,
+               all_versions: bool = False) -> tuple[str, list]:
+    """The query behind `nianbao export`: current versions unless `all_versions`, filtered like the facets."""
     if table not in EXPORT_TABLES:
         raise click.BadParameter(f"unknown table {table!r}; one of: {', '.join(EXPORT_TABLES)}")
+    source = export_source(table, all_versions)
     where, params = [], []
+    if table in PER_VERSION and not all_versions:
+        where.append(f"{PER_VERSION[table]} in (select id from reports)")
     if year is not None:
         where.append("year = ?")
         params.append(year)
@@ -48,18 +64,8 @@ def export_sql(table: str, year: int | None, province: str | None, level: str | 
     if level:
         where.append("admin_level = ?")
         params.append(level)
-    sql = f"select * from [{table}]" + (" where " + " and ".join(where) if where else "")
-    order = {"reports": "id", "current_reports": "id", "documents": "sha256", "sources": "id",
-             "cells": "report_id, tbl, row, col", "checks": "report_id, rule"}.get(table, "rowid")
-    if table in ("source_status",):
-        order = "source_id"
-    elif table in ("active_disclosure", "applications", "review_litigation", "report_texts"):
-        order = "report_id"
-    elif table in ("crawl_runs",):
-        order = "run_id"
-    elif table in ("crawl_run_sources",):
-        order = "run_id, source_id"
-    return sql + f" order by {order}", params
+    sql = f"select * from [{source}]" + (" where " + " and ".join(where) if where else "")
+    return sql + f" order by {ORDER.get(table, 'rowid')}", params
 
 
 @click.command()
@@ -68,14 +74,23 @@ def export_sql(table: str, year: int | None, province: str | None, level: str | 
 @click.option("--year", type=int)
 @click.option("--province", help="省 e.g. 江西省")
 @click.option("--level", help="admin level e.g. 乡镇, 县级")
+@click.option("--all-versions", is_flag=True,
+              help="Every version (duplicates and superseded ones too): `reports` reads report_versions, cells, "
+                   "checks and report_texts keep every version's rows. The wide tables hold current versions only.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="-", help="CSV file (default stdout).")
-def export(db_path, table, year, province, level, out):
-    """Write a table as CSV (UTF-8 with BOM for spreadsheets), filtered like the site's facets."""
+def export(db_path, table, year, province, level, all_versions, out):
+    """Write a table as CSV (UTF-8 with BOM for spreadsheets): one row per organ-year unless --all-versions,
+    filtered like the site's facets."""
     import sqlite3
 
+    from archive.schema import WIDE_TABLES
+
+    if all_versions and table in WIDE_TABLES.values():
+        raise click.BadParameter(f"{table} holds current versions only; every version's cells are in `cells` "
+                                 "(export --table cells --all-versions)")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    sql, params = export_sql(table, year, province, level)
-    columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+    sql, params = export_sql(table, year, province, level, all_versions)
+    columns = [r[1] for r in conn.execute(f"pragma table_info([{export_source(table, all_versions)}])")]
     for col, value in (("year", year), ("province", province), ("admin_level", level)):
         if value is not None and col not in columns:
             raise click.BadParameter(f"{table} has no column {col}")

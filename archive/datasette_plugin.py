@@ -9,7 +9,7 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
-* Column facets of ``reports`` and ``current_reports`` are counted in one pass over the matching ids
+* Column facets of ``reports`` are counted in one pass over the matching ids
   (`archive.search_facets`).
 """
 
@@ -149,7 +149,7 @@ def register_routes():
 def render_cell(row, value, column, table, database, datasette):
     from markupsafe import Markup
 
-    if table in ("reports", "current_reports", None) and column == "title" and value and "id" in row.keys() \
+    if table in ("reports", "report_versions", None) and column == "title" and value and "id" in row.keys() \
             and isinstance(row["id"], int):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
     if column == "report_id" and isinstance(value, int) and table not in ("report_texts",):

@@ -24,6 +24,32 @@ REGION = {
 }
 FACETS = ["province", "year", "admin_level", "format_version", "checks_failed"]
 
+REPORT_COLUMNS = {
+    "id": "报告编号（由文件 SHA-256 得出）Report id (from the document's SHA-256)",
+    "organ_id": "机关编号 Organ (see organs)", "organ_name": "机关规范名称 Organ's canonical name",
+    "agency": "报告所印机关名称 Agency as printed", "year": "报告年度 Year reported on", "title": "标题 Title",
+    "admin_level": "机关层级 Administrative level of the organ", **REGION,
+    "region_level": "区划层级 Level of the division found", "published": "发布日期 Published",
+    "url": "原文地址 URL of the original", "article_url": "发布页面 Article page that published it",
+    "document_sha256": "存档原件 Archived original (SHA-256)",
+    "source_id": "来源 Source", "role": "页面或附件 Article or attachment", "document_type": "文件格式 File format",
+    "format_version": "表格格式版本（2019 试行 / 2021）Table format version",
+    "format_a": "表一格式 Format of Table A", "format_b": "表二格式 Format of Table B",
+    "format_c": "表三格式 Format of Table C", "versions": "版本数（含本版）Versions of this report, this one included",
+    "checks_failed": "未通过的校验数 Failed checks", "checks_failed_hard": "未通过的硬性校验 Failed hard checks",
+    "checks_failed_soft": "未通过的软性校验 Failed soft checks",
+    "cells_uncertain": "读取不确定的单元格 Cells read without certainty",
+    "agency_from": "机关名称取自：document 文件 / page 文章页 / listing 栏目列表 / link 链接文字 Where the organ was read",
+    "identity_conflict": "来源之间的不一致（文件、文章页、列表、链接所写机关或年度不同）Disagreements between the readings",
+    "identity_evidence": "各来源的读数（JSON）Every reading of organ and year (JSON)",
+    "parser_version": "解析器版本 Parser version",
+}
+VERSION_ONLY = {
+    "status": "current（现行）/ duplicate（数字相同的另一份）/ superseded（数字不同的旧版）"
+              "Version status: current / duplicate (same numbers) / superseded (older, different numbers)",
+    "is_current": "是否现行版本 1 = current version", "superseded_by": "现行版本 Current version's id",
+}
+
 TABLES = {
     "sources": ("来源（政府网站的年报栏目）Sources: the report columns of government portals that are crawled", {
         "id": "来源编号 Source id", "name": "网站主办机关 Organ running the portal", "platform": "网站平台 CMS platform",
@@ -46,22 +72,23 @@ TABLES = {
         "status": "HTTP 状态 HTTP status", "content_type": "类型 Content-Type", "size": "字节数 Size",
         "fetched_at": "抓取时间 Fetched at (UTC)", "source_id": "来源 Source", "role": "角色 Role",
         "parent_url": "所在页面 Parent page", "title": "列表标题 Listed title", "published": "列表日期 Listed date"}),
-    "reports": ("年报（每个版本一行；同一机关同一年度只有一份为现行版本）Reports: one row per version; one current "
-                "version per agency and year", {
-        "id": "报告编号（由文件 SHA-256 得出）Report id (from the document's SHA-256)", "agency": "机关 Agency",
-        "year": "报告年度 Year reported on", "title": "标题 Title", "admin_level": "机关层级 Administrative level of the agency",
-        **REGION, "region_level": "区划层级 Level of the division found", "published": "发布日期 Published",
-        "url": "原文地址 URL of the original", "document_sha256": "存档原件 Archived original (SHA-256)",
-        "source_id": "来源 Source", "role": "页面或附件 Article or attachment", "document_type": "文件格式 File format",
-        "format_version": "表格格式版本（2019 试行 / 2021）Table format version",
-        "format_a": "表一格式 Format of Table A", "format_b": "表二格式 Format of Table B",
-        "format_c": "表三格式 Format of Table C",
-        "status": "current（现行）/ duplicate（数字相同的另一份）/ superseded（数字不同的旧版）"
-                  "Version status: current / duplicate (same numbers) / superseded (older, different numbers)",
-        "is_current": "是否现行版本 1 = current version", "superseded_by": "现行版本 Current version's id",
-        "checks_failed": "未通过的校验数 Failed checks", "checks_failed_hard": "未通过的硬性校验 Failed hard checks",
-        "checks_failed_soft": "未通过的软性校验 Failed soft checks",
-        "cells_uncertain": "读取不确定的单元格 Cells read without certainty", "parser_version": "解析器版本 Parser version"}),
+    "organs": ("机关（一个机关一个编号：所在行政区划 + 区划内名称）Organs: one identity per organ, by its division and "
+               "its name within the division", {
+        "organ_id": "机关编号（区划代码-区划内名称）Organ id: division code and the name within the division",
+        "name": "规范名称 Canonical name", "short_name": "区划内名称 Name within the division",
+        "kind": "类别：government 政府 / township 乡镇 / street 街道 / department 部门 / other 其他 Kind",
+        "level": "层级（依行政区划）Level, from the division tree", **REGION,
+        "resolved": "是否已确认 1 = division and kind recognised; 0 = its own organ, flagged",
+        "note": "说明（无法确认的原因、名称对照）Note: why unresolved, or the override applied",
+        "aliases": "报告中出现过的名称（JSON）Names printed by its reports (JSON)",
+        "sources": "来源（JSON）Sources its reports came from (JSON)",
+        "reports": "现行年报数（每年一份）Current reports, one per year", "versions": "全部版本数 All versions",
+        "first_year": "最早年度 First year reported", "last_year": "最近年度 Last year reported",
+        "years": "有报告的年度 Years with a report", "missing_years": "中间缺少的年度 Years missing between the first and "
+                                                                     "the last"}),
+    "reports": ("年报（每个机关每年一份：现行版本）Reports: one per organ and year, its current version", REPORT_COLUMNS),
+    "report_versions": ("年报的全部版本（含重复发布与被更正的旧版）Every version of every report, with its status",
+                        {**REPORT_COLUMNS, **VERSION_ONLY}),
     "report_texts": ("年报全文与分节（与 reports 分开，浏览和 CSV 更轻）Full text and sections of each report", {
         "report_id": "报告 Report", "text": "全文 Full text", "overview": "一、总体情况 Overview",
         "active_disclosure": "二、主动公开 Active disclosure", "applications": "三、依申请公开 Applications",
@@ -90,11 +117,11 @@ TABLES = {
         "failure_reasons": "失败的文件及原因 Failed documents and why",  "started_at": "开始 Started",
         "finished_at": "结束 Finished", "raw": "原始记录 Raw JSON"}),
 }
-WIDE_COMMON = {"report_id": "报告 Report", "agency": "机关 Agency", "year": "年度 Year", "province": "省 Province",
+WIDE_COMMON = {"report_id": "报告（现行版本）Report (current version)", "organ_id": "机关编号 Organ",
+               "agency": "机关 Agency", "year": "年度 Year", "province": "省 Province",
                "city": "市 City", "county": "县 County", "admin_level": "层级 Level",
-               "format_version": "此表格式 Format of this table", "is_current": "是否现行版本 1 = current version"}
+               "format_version": "此表格式 Format of this table"}
 VIEWS = {
-    "current_reports": "现行版本的年报（每个机关每年一份）Current reports: one per agency and year",
     "source_status": "来源健康状况：最近成功、发现数、失败及原因 Source health: last success, reports, failures and why",
     "cell_provenance": "单元格及其原件（SHA-256、地址、位置）Cells with their original document and position",
 }
@@ -117,7 +144,7 @@ def canned_queries() -> dict:
             "sql": ("-- bm25, a hit in the title weighing five times one in the text\n"
                     "with hits as (select rowid, bm25(reports_fts, 5.0, 1.0) as score from reports_fts\n"
                     "  where reports_fts match cjk_fts_query(:q) order by score limit 100)\n"
-                    "select r.id, r.title, r.agency, r.year, r.province, r.status,\n"
+                    "select r.id, r.title, r.agency, r.year, r.province, r.organ_id,\n"
                     "  cjk_snippet(t.text, :q) as snippet\n"
                     "from hits join reports r on r.id = hits.rowid\n"
                     "join report_texts t on t.report_id = r.id\n"
@@ -126,7 +153,7 @@ def canned_queries() -> dict:
         "applications_by_province_year": {
             "title": "各省各年度依申请公开的收件与办理结果 Applications received and outcomes by province and year",
             "sql": ("select a.province, a.year, count(*) as reports,\n  " + sums + ",\n  " + outcome_sums +
-                    "\nfrom applications a where a.is_current = 1\ngroup by a.province, a.year\n"
+                    "\nfrom applications a\ngroup by a.province, a.year\n"
                     "order by a.province, a.year"),
         },
         "inconsistent_reports": {
@@ -135,20 +162,21 @@ def canned_queries() -> dict:
                     "  group_concat(c.rule || ' ' || coalesce(c.name, '') || ': ' || coalesce(c.detail, ''), ' | ')"
                     " as failed\n"
                     "from reports r join checks c on c.report_id = r.id and c.status = 'fail' and c.soft = 0\n"
-                    "where r.is_current = 1\ngroup by r.id order by r.province, r.year, r.agency"),
+                    "group by r.id order by r.province, r.year, r.agency"),
         },
         "agency_series": {
             "title": "某机关历年数据 An agency's series over the years",
             "description": "机关名称的一部分，例如 民政局。Part of the agency's name.",
-            "sql": ("select a.agency, a.year, a.format_version, a.new_received__total as received,\n"
+            "sql": ("select o.name as organ, a.agency, a.year, a.format_version, a.new_received__total as received,\n"
                     "  a.carried_over__total as carried_over, a.granted__total as granted,\n"
                     "  a.partial_grant__total as partial, a.total_processed__total as processed,\n"
                     "  a.carried_forward__total as carried_forward, rl.review__total as reviews,\n"
                     "  coalesce(rl.litigation_direct__total, 0) + coalesce(rl.litigation_after_review__total, 0)"
                     " as lawsuits, a.report_id\n"
                     "from applications a left join review_litigation rl on rl.report_id = a.report_id\n"
-                    "where a.is_current = 1 and a.agency like '%' || :agency || '%'\n"
-                    "order by a.agency, a.year"),
+                    "join organs o on o.organ_id = a.organ_id\n"
+                    "where o.name like '%' || :agency || '%' or a.agency like '%' || :agency || '%'\n"
+                    "order by o.name, a.year"),
         },
         "broken_sources": {
             "title": "出问题的来源 Broken sources",
@@ -182,17 +210,18 @@ def build() -> dict:
     tables["reports"].update({
         "fts_table": "reports_fts", "fts_pk": "id", "searchmode": "escaped", "facets": FACETS,
         "sortable_columns": ["id", "year", "province", "agency", "published", "checks_failed", "admin_level",
-                             "format_version", "status"],
+                             "format_version", "versions"],
         "label_column": "title",
     })
-    tables["current_reports"] = {
-        "description": VIEWS["current_reports"], "fts_table": "reports_fts", "fts_pk": "id",
-        "searchmode": "escaped", "facets": FACETS,
-        "sortable_columns": ["id", "year", "province", "agency", "published", "checks_failed"],
-    }
-    tables["current_reports"]["columns"] = {k: v for k, v in tables["reports"]["columns"].items()}
+    tables["report_versions"].update({
+        "facets": ["status", "year", "province"], "label_column": "title",
+        "sortable_columns": ["id", "year", "province", "agency", "published", "status"]})
+    tables["organs"].update({
+        "facets": ["kind", "level", "province", "resolved"], "label_column": "name",
+        "sortable_columns": ["organ_id", "name", "reports", "versions", "first_year", "last_year"]})
     tables["cell_provenance"] = {"description": VIEWS["cell_provenance"], "columns": {
-        **tables["cells"]["columns"], "agency": "机关 Agency", "year": "年度 Year",
+        **tables["cells"]["columns"], "organ_id": "机关编号 Organ", "agency": "机关 Agency", "year": "年度 Year",
+        "status": VERSION_ONLY["status"],
         "document_sha256": "原件 SHA-256 Original document", "url": "原件地址 URL of the original"}}
     tables["source_status"] = {"description": VIEWS["source_status"], "columns": {
         "source_id": "来源 Source", "name": "网站主办机关 Organ running the portal", "platform": "平台 Platform",

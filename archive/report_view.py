@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datasette.utils import tilde_encode
+
 from pipeline import schema as fmt
 
 SECTION_ORDER = ["overview", "active_disclosure", "applications", "review_litigation", "problems", "other"]
@@ -56,7 +58,7 @@ def table_c(cells: dict) -> dict:
 
 
 async def load(db, rid: int) -> dict | None:
-    report = (await db.execute("select * from reports where id = ?", [rid])).first()
+    report = (await db.execute("select * from report_versions where id = ?", [rid])).first()
     if report is None:
         return None
     report = dict(report)
@@ -68,9 +70,9 @@ async def load(db, rid: int) -> dict | None:
     texts = dict(texts) if texts else {}
     document = (await db.execute("select * from documents where sha256 = ?", [report["document_sha256"]])).first()
     versions = [dict(v) for v in (await db.execute(
-        "select id, title, status, published, url, role from reports where agency = ? and year = ? and id != ? "
-        "order by is_current desc, published desc", [report["agency"], report["year"], rid])).rows] \
-        if report["agency"] and report["year"] else []
+        "select id, title, status, published, url, role from report_versions where organ_id = ? and year = ? "
+        "and id != ? order by is_current desc, published desc", [report["organ_id"], report["year"], rid])).rows] \
+        if report["organ_id"] and report["year"] else []
     sections = [{"key": k, "label": fmt.SECTION_LABELS[k], "text": texts.get(k)} for k in SECTION_ORDER
                 if texts.get(k)]
     return {
@@ -84,4 +86,5 @@ async def load(db, rid: int) -> dict | None:
         "sections": sections,
         "full_text": texts.get("text") or "",
         "versions": versions,
+        "organ_path": tilde_encode(report["organ_id"]) if report.get("organ_id") else None,
     }

@@ -55,6 +55,28 @@ REGION_COLUMNS = {
 }
 
 
+# A report: one organ, one year, its current version (table `reports`). Every version, current or not,
+# is a row of `report_versions` with the same columns plus its status.
+REPORT_COLUMNS = {
+    "id": int, "organ_id": str, "organ_name": str, "agency": str, "year": int, "title": str, "admin_level": str,
+    **REGION_COLUMNS, "region_level": str, "published": str, "url": str, "article_url": str,
+    "document_sha256": str, "source_id": str, "role": str, "document_type": str, "format_version": str,
+    "format_a": str, "format_b": str, "format_c": str, "versions": int, "checks_failed": int,
+    "checks_failed_hard": int, "checks_failed_soft": int, "cells_uncertain": int, "agency_from": str,
+    "identity_conflict": str, "identity_evidence": str, "parser_version": str,
+}
+VERSION_COLUMNS = {**{k: v for k, v in REPORT_COLUMNS.items() if k != "versions"},
+                   "status": str, "is_current": int, "superseded_by": int}
+ORGAN_COLUMNS = {
+    "organ_id": str, "name": str, "short_name": str, "kind": str, "level": str, **REGION_COLUMNS,
+    "resolved": int, "note": str, "aliases": str, "sources": str, "reports": int, "versions": int,
+    "first_year": int, "last_year": int, "years": str, "missing_years": str,
+}
+# The columns every wide table starts with; one more per cell of its statistical table.
+WIDE_FIXED = {"report_id": int, "organ_id": str, "agency": str, "year": int, "province": str, "city": str,
+              "county": str, "admin_level": str, "format_version": str}
+
+
 def create(db: sqlite_utils.Database) -> None:
     """Create every table (empty) with keys and foreign keys."""
     db["sources"].create(
@@ -87,26 +109,27 @@ def create(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("sha256", "documents", "sha256")],
     )
+    db["organs"].create(ORGAN_COLUMNS, pk="organ_id")
+    db["report_versions"].create(
+        VERSION_COLUMNS, pk="id",
+        foreign_keys=[("document_sha256", "documents", "sha256"), ("superseded_by", "report_versions", "id"),
+                      ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")],
+    )
     db["reports"].create(
-        {"id": int, "agency": str, "year": int, "title": str, "admin_level": str, **REGION_COLUMNS,
-         "region_level": str, "published": str, "url": str, "document_sha256": str, "source_id": str,
-         "role": str, "document_type": str, "format_version": str, "format_a": str, "format_b": str,
-         "format_c": str, "status": str, "is_current": int, "superseded_by": int, "checks_failed": int,
-         "checks_failed_hard": int, "checks_failed_soft": int, "cells_uncertain": int, "parser_version": str},
-        pk="id",
-        foreign_keys=[("document_sha256", "documents", "sha256"), ("superseded_by", "reports", "id"),
-                      ("source_id", "sources", "id")],
+        REPORT_COLUMNS, pk="id",
+        foreign_keys=[("id", "report_versions", "id"), ("document_sha256", "documents", "sha256"),
+                      ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")],
     )
     db["report_texts"].create(
         {"report_id": int, "text": str, "overview": str, "active_disclosure": str, "applications": str,
          "review_litigation": str, "problems": str, "other": str},
         pk="report_id",
-        foreign_keys=[("report_id", "reports", "id")],
+        foreign_keys=[("report_id", "report_versions", "id")],
     )
     # 200 cells per report: WITHOUT ROWID so the key is stored once (no separate primary-key index).
     db.execute("""
         CREATE TABLE [cells] (
-            [report_id] INTEGER NOT NULL REFERENCES [reports]([id]),
+            [report_id] INTEGER NOT NULL REFERENCES [report_versions]([id]),
             [tbl] TEXT NOT NULL, [row] TEXT NOT NULL, [col] TEXT NOT NULL,
             [raw] TEXT, [value] INTEGER, [semantic] TEXT, [certain] INTEGER, [note] TEXT,
             [block] INTEGER, [block_row] INTEGER, [block_col] INTEGER, [location] TEXT,
@@ -116,14 +139,13 @@ def create(db: sqlite_utils.Database) -> None:
     db["checks"].create(
         {"report_id": int, "rule": str, "name": str, "soft": int, "status": str, "detail": str},
         pk=("report_id", "rule"),
-        foreign_keys=[("report_id", "reports", "id")],
+        foreign_keys=[("report_id", "report_versions", "id")],
     )
     for letter, name in WIDE_TABLES.items():
-        cols = {"report_id": int, "agency": str, "year": int, "province": str, "city": str, "county": str,
-                "admin_level": str, "format_version": str, "is_current": int}
+        cols = dict(WIDE_FIXED)
         cols.update({wide_column(r, c): int for r, c in wide_keys(letter)})
         db[name].create(cols, pk="report_id", foreign_keys=[("report_id", "reports", "id")])
-    # Contentless FTS5 over pipeline-computed bigram tokens (archive/fts.py); rowid = reports.id.
+    # Contentless FTS5 over pipeline-computed bigram tokens (archive/fts.py); rowid = reports.id (current only).
     db.execute("CREATE VIRTUAL TABLE reports_fts USING fts5(title, text, content='')")
 
 
@@ -131,15 +153,17 @@ def index(db: sqlite_utils.Database) -> None:
     """Indexes on what people filter and join by (created after the bulk insert)."""
     plan = {
         "reports": [["year"], ["province"], ["province_code"], ["city"], ["county"], ["admin_level"],
-                    ["format_version"], ["checks_failed"], ["is_current"], ["agency", "year"], ["source_id"],
+                    ["format_version"], ["checks_failed"], ["organ_id", "year"], ["agency", "year"], ["source_id"],
                     ["document_sha256"], ["division_code"]],
+        "report_versions": [["organ_id", "year"], ["status"], ["document_sha256"], ["source_id"], ["year"]],
+        "organs": [["division_code"], ["kind"], ["level"], ["province"]],
         "documents": [["source_id"], ["extraction_status"], ["sniffed_type"]],
         "fetches": [["sha256"], ["source_id"]],
         "checks": [["rule", "status"], ["status"]],
         "crawl_run_sources": [["source_id"], ["status"]],
     }
     for letter, name in WIDE_TABLES.items():
-        plan[name] = [["year"], ["province"], ["is_current"]]
+        plan[name] = [["year"], ["province"], ["organ_id", "year"]]
     for table, indexes in plan.items():
         for cols in indexes:
             db[table].create_index(cols, if_not_exists=True)
@@ -147,14 +171,9 @@ def index(db: sqlite_utils.Database) -> None:
 
 VIEWS = {
     "cell_provenance": """
-        select c.report_id, r.agency, r.year, c.tbl, c.row, c.col, c.raw, c.value, c.semantic, c.certain,
-               r.document_sha256, r.url, c.block, c.block_row, c.block_col, c.location
-        from cells c join reports r on r.id = c.report_id
-    """,
-    "current_reports": """
-        select id, agency, year, title, admin_level, province, city, county, division_code, published, url,
-               format_version, checks_failed, document_sha256
-        from reports where is_current = 1
+        select c.report_id, r.organ_id, r.agency, r.year, r.status, c.tbl, c.row, c.col, c.raw, c.value,
+               c.semantic, c.certain, r.document_sha256, r.url, c.block, c.block_row, c.block_col, c.location
+        from cells c join report_versions r on r.id = c.report_id
     """,
     "source_status": """
         select s.id as source_id, s.name, s.platform, s.level, s.province, s.city, s.county,
@@ -168,7 +187,7 @@ VIEWS = {
           (select r.documents_new from crawl_run_sources r where r.source_id = s.id
              order by r.started_at desc, r.run_id desc limit 1) as last_documents_new,
           (select count(*) from crawl_run_sources r where r.source_id = s.id and r.ok = 0) as failed_runs,
-          (select count(*) from reports p where p.source_id = s.id and p.is_current = 1) as reports,
+          (select count(*) from reports p where p.source_id = s.id) as reports,
           (select count(*) from documents d where d.source_id = s.id and d.extraction_status != 'ok') as bad_documents
         from sources s
     """,

@@ -37,7 +37,7 @@ from datasette.utils import (
 from datasette.database import Results
 
 # table or view -> (table holding its rows, integer key shared by both)
-STORES = {"reports": ("reports", "id"), "current_reports": ("reports", "id")}
+STORES = {"reports": ("reports", "id")}
 # The where clause Datasette writes for ?_search= on reports, and the same hits without the join.
 _SEARCH_WHERE = "where id in (select rowid from reports_fts where reports_fts match escape_fts(:search)) "
 _SEARCH_IDS_SQL = "select group_concat(rowid) from reports_fts where reports_fts match escape_fts(:search)"

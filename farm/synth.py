@@ -15,12 +15,13 @@ in the narrative agree with the tables.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.blocks import Document, Paragraph, Span, Table
-from pipeline.schema import B_COLS, C_COLS, C_ROWS, SECTION_LABELS
+from pipeline.schema import A_LAYOUT, B_COLS, C_COLS, C_ROWS, SECTION_LABELS
 
 CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2 (pipeline/schema.py)
 
@@ -551,3 +552,45 @@ def random_spec(rng: random.Random, *, distinct: bool = True, format_a: str | No
     spec = ReportSpec(agency, year, admin_level, format_a, format_b, values)
     spec.prose = seed_prose(spec, rng)
     return spec
+
+
+def continue_from(previous: ReportSpec, spec: ReportSpec) -> ReportSpec:
+    """`spec` as the next year's report of the organ that wrote `previous` (format.md §6 rules 6–8).
+
+    Table B's 二、上年结转 takes the previous 四、结转下年度 (本年新收 adjusts so that rule 1 still holds;
+    where it would go negative, 结转下年度 grows instead); with the 2021 Table A on both sides, 现行有效件数 =
+    last year's + 制发 − 废止; with the 2019 Table A on both sides, 上一年项目数量 = last year's + 增/减.
+    The prose is written again from the new numbers.
+    """
+    out = copy.deepcopy(spec)
+    v = out.values
+    for col in B_COLS[:-1]:
+        before = _int(previous, ("B", "carried_forward", col))
+        if before is None or ("B", "carried_over", col) not in v:
+            continue
+        handled = int(v["B", "total_processed", col])
+        forward = int(v["B", "carried_forward", col])
+        new = handled + forward - before
+        if new < 0:
+            forward, new = forward - new, 0
+        v["B", "carried_over", col], v["B", "carried_forward", col] = str(before), str(forward)
+        v["B", "new_received", col] = str(new)
+    for row in b_rows(out.format_b):
+        parts = [v.get(("B", row, c)) for c in B_COLS[:-1]]
+        if all(p is not None for p in parts):
+            v["B", row, "total"] = str(sum(int(p) for p in parts))
+    if previous.format_a == out.format_a == "2021":
+        for row in ("regulations", "normative_documents"):
+            stock = _int(previous, ("A", row, "in_force"))
+            issued, repealed = _int(out, ("A", row, "issued")), _int(out, ("A", row, "repealed"))
+            if None not in (stock, issued, repealed):
+                repealed = min(repealed, stock)
+                v["A", row, "repealed"], v["A", row, "in_force"] = str(repealed), str(stock + issued - repealed)
+    elif previous.format_a == out.format_a == "2019":
+        for row, cols in A_LAYOUT["2019"].items():
+            if "prev_year_items" in cols and "change" in cols:
+                base, change = _int(previous, ("A", row, "prev_year_items")), _int(previous, ("A", row, "change"))
+                if base is not None and change is not None and base + change >= 0:
+                    v["A", row, "prev_year_items"] = str(base + change)
+    out.prose = seed_prose(out, random.Random(out.year * 7 + 3))
+    return out

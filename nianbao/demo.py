@@ -28,23 +28,29 @@ def summary(db_path: Path) -> list[str]:
         broken = q("select count(*) from crawl_run_sources where run_id = (select max(run_id) from crawl_runs) "
                    "and status = 'broken'")[0][0]
         docs = q("select count(*) from documents")[0][0]
-        reports = q("select count(*) from reports")[0][0]
-        current = q("select count(*) from reports where is_current = 1")[0][0]
-        by_type = q("select coalesce(document_type, '?'), count(*) from reports where is_current = 1 "
-                    "group by 1 order by 2 desc")
-        by_format = q("select coalesce(format_version, 'unknown'), count(*) from reports where is_current = 1 "
-                      "group by 1 order by 1")
-        failed = q("select count(*) from reports where is_current = 1 and checks_failed_hard > 0")[0][0]
+        versions = q("select count(*) from report_versions")[0][0]
+        current = q("select count(*) from reports")[0][0]
+        organs = q("select count(*) from organs")[0][0]
+        unresolved = q("select count(*) from organs where resolved = 0")[0][0]
+        disagreements = q("select count(*) from reports where identity_conflict is not null")[0][0]
+        by_type = q("select coalesce(document_type, '?'), count(*) from reports group by 1 order by 2 desc")
+        by_format = q("select coalesce(format_version, 'unknown'), count(*) from reports group by 1 order by 1")
+        failed = q("select count(*) from reports where checks_failed_hard > 0")[0][0]
+        carry = q("select count(*) from checks where rule = '6' and status = 'fail' "
+                  "and report_id in (select id from reports)")[0][0]
         doc_failed = q("select count(*) from documents where extraction_status not in ('ok', 'parsed')")[0][0]
     finally:
         conn.close()
     return [
         f"sources crawled:        {sources} ({broken} broken)",
         f"documents archived:     {docs} ({doc_failed} could not be read — see the documents table)",
-        f"reports:                {current} current ({reports} versions in all)",
+        f"organs:                 {organs} ({unresolved} unresolved — see the organs table)",
+        f"reports:                {current} organ-years, current versions ({versions} versions in all; "
+        f"{disagreements} with readings that disagree)",
         "reports per file type:  " + ", ".join(f"{t} {n}" for t, n in by_type),
         "reports per format:     " + ", ".join(f"{f} {n}" for f, n in by_format),
         f"reports failing a hard consistency check: {failed}",
+        f"reports whose 上年结转 differs from the year before's 结转下年度 (rule 6): {carry}",
     ]
 
 

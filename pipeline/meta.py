@@ -30,9 +30,29 @@ def _names_a_report(n: str) -> bool:
     return bool(_REPORT_PHRASE.search(bare)) or bare.endswith(("年度报告", "年报"))
 
 
+# A portal's breadcrumb saved with the page ("网站首页 > 政府信息公开 > 年度报告"), a "当前位置：" line.
+_BREADCRUMB = re.compile(r"[>＞›»→]|^(?:当前位置|您的位置|您现在的位置|所在位置|位置)[:：]|^(?:网站)?首页(?:$|[\s/|])")
+# Labels a title is printed behind: the 索引号 metadata table (标题：…), an attachment link (附件1：….docx).
+_TITLE_LABEL = re.compile(r"^(?:标题|名称|文件名称|主题|题名|附件\d{0,2})[:：]")
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|et|ofd|rtf|txt)$", re.I)
+
+
+def title_candidate(line: str) -> str | None:
+    """The line as a possible title: None for breadcrumbs; labels and file extensions taken off."""
+    if _BREADCRUMB.search(line):
+        return None
+    line = _TITLE_LABEL.sub("", line.strip()).strip()
+    return _FILE_EXTENSION.sub("", line) or None
+
+
 def find_title(rows: list[Row]) -> str | None:
-    """The report's title: the first short line naming an annual report, joined with its wrapped parts."""
-    lines = [r.cells[0].text.strip() for r in rows[:40] if not r.is_table and r.cells[0].text.strip()]
+    """The report's title: the first short line naming an annual report, joined with its wrapped parts.
+
+    Breadcrumbs, metadata labels (索引号 tables: 标题：…) and attachment labels are looked past, so a
+    Word file saved from the portal page still gives its own title, not "网站首页 > … > 年度报告".
+    """
+    lines = [title_candidate(r.cells[0].text) for r in rows[:40] if not r.is_table and r.cells[0].text.strip()]
+    lines = [line for line in lines if line]
     for i, line in enumerate(lines):
         n = norm(line)
         if len(n) > 70:
@@ -108,8 +128,15 @@ def find_agency_and_year(title: str | None, text_head: str) -> tuple[str | None,
     return agency, year
 
 
+_GOVERNMENT = re.compile(r"^(.+?)(?:人民政府|政府)$")
+
+
 def admin_level(agency: str | None) -> str:
-    """乡镇/街道/部门/县级/市级/省级 from the organ's name, or 'unknown'."""
+    """乡镇/街道/部门/县级/市级/省级 from the organ's name, or 'unknown'.
+
+    A government's level comes from the division tree where the division is named in full: 义乌市人民政府
+    is 县级 (a county-level city), 商洛市人民政府 市级 (a prefecture), whatever the name ends in.
+    """
     if not agency:
         return "unknown"
     a = norm(agency)
@@ -120,6 +147,11 @@ def admin_level(agency: str | None) -> str:
         return "乡镇"
     if re.search(r"(?:局|委员会|委|办公室|办公厅|办|厅|中心|管理处|院|所|队|站|署|总队|支队|大队|协会|公司|银行|分局|监狱)$", a):
         return "部门"
+    government = _GOVERNMENT.match(a)
+    division = government.group(1) if government else a
+    level = _division_level(division)
+    if level:
+        return level
     if re.search(r"(?:省|自治区)(?:人民政府|政府)?$", a) or a in ("北京市人民政府", "天津市人民政府", "上海市人民政府", "重庆市人民政府"):
         return "省级"
     if re.search(r"(?:县|区|旗|县级市)(?:人民政府|政府)?$", a):
@@ -127,6 +159,18 @@ def admin_level(agency: str | None) -> str:
     if re.search(r"(?:市|州|盟)(?:人民政府|政府)?$", a):
         return "市级"
     return "unknown"
+
+
+def _division_level(name: str) -> str | None:
+    """The level of the division a government's name ends with (浙江省金华市义乌市 → 义乌市 → 县级)."""
+    from .divisions import by_name, level_of_name
+
+    names = by_name()
+    for start in range(len(name) - 1):
+        tail = name[start:]
+        if tail in names:
+            return level_of_name(tail)
+    return None
 
 
 def find_sections(rows: list[Row]) -> tuple[dict[str, str], dict[str, int]]:

@@ -20,7 +20,7 @@ def expected_current_reports(manifest: dict) -> int:
 def current_reports(db) -> int:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return conn.execute("select count(*) from reports where is_current = 1").fetchone()[0]
+        return conn.execute("select count(*) from reports").fetchone()[0]
     finally:
         conn.close()
 
@@ -40,7 +40,7 @@ def served_report_count(db, archive_dir=None) -> int:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
         name = db.stem if hasattr(db, "stem") else "nianbao"
-        url = f"http://127.0.0.1:{port}/{name}/reports.json?is_current=1&_size=0&_shape=objects"
+        url = f"http://127.0.0.1:{port}/{name}/reports.json?_size=0&_shape=objects"
         deadline = time.monotonic() + 60
         while True:
             try:
