@@ -5,7 +5,8 @@ the anchor text of the link to an attachment, and, for an attachment, the title 
 published it. The rule, in order:
 
 1. The organ is the one the document itself prints, when that is an organ's name; otherwise the first
-   organ named by the article page, the listing, then the link text.
+   organ named by the article page, the listing, then the link text; failing all, whatever name the
+   document prints (it becomes an organ of its own, flagged as unresolved).
 2. The year is the document's own; otherwise the first year the page, the listing or the link gives.
 3. Every reading that names another organ or another year is kept as a disagreement, shown beside the
    report (`identity_conflict`), never dropped silently.
@@ -68,7 +69,8 @@ def decide(readings: list[Reading], same_organ) -> Identity:
     readings = sorted((r for r in readings if r is not None), key=lambda r: ORDER.index(r.where))
     named = [r for r in readings if r.agency and is_organ_name(r.agency)]
     dated = [r for r in readings if r.year]
-    chosen = named[0] if named else None
+    # No organ-like name anywhere: the name the document prints, whatever it looks like (flagged as an organ).
+    chosen = named[0] if named else next((r for r in readings if r.where == "document" and r.agency), None)
     year_from = dated[0] if dated else None
     ident = Identity(chosen.agency if chosen else None, year_from.year if year_from else None,
                      chosen.where if chosen else None, year_from.where if year_from else None, readings)
@@ -85,5 +87,4 @@ def document_reading(parsed: dict) -> Reading:
     """The document's own reading, from the parser: an agency only when it is an organ's name."""
     agency = parsed.get("agency")
     year = parsed.get("year")
-    return Reading("document", parsed.get("title"), agency if is_organ_name(agency) else None,
-                   year if isinstance(year, int) else None)
+    return Reading("document", parsed.get("title"), agency or None, year if isinstance(year, int) else None)

@@ -117,7 +117,9 @@ def create(db: sqlite_utils.Database) -> None:
     )
     db["reports"].create(
         REPORT_COLUMNS, pk="id",
-        foreign_keys=[("id", "report_versions", "id"), ("document_sha256", "documents", "sha256"),
+        # `id` is also the current version's id in report_versions (no foreign key: Datasette would turn the
+        # primary key into a link and the title would lose its link to the report page).
+        foreign_keys=[("document_sha256", "documents", "sha256"),
                       ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")],
     )
     db["report_texts"].create(

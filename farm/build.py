@@ -27,9 +27,12 @@ def build_farm(seed: int, base_urls: dict[str, str] | None, cache_dir: str | Pat
         base_urls = {p.id: f"http://127.0.0.1:{port}" for p, port in zip(plans, ports)}
     ctx = BuildContext(base_urls=base_urls, cache=RenderCache(cache_dir))
     for plan in plans:
-        for item in plan.items:
-            if item.is_report:
-                item.report = make_report(item, plan.level)
+        # Oldest first, per organ, so that each report carries over from the year before (a 更正 last: it is
+        # the version the next year continues).
+        written: dict[tuple[str, int], object] = {}
+        for item in sorted((i for i in plan.items if i.is_report), key=lambda i: (i.agency, i.year, i.variant, i.key)):
+            item.report = make_report(item, plan.level, previous=written.get((item.agency, item.year - 1)))
+            written[item.agency, item.year] = item.report.spec
     _prerender(plans, ctx.cache)
     contents: dict[str, SiteContent] = {}
     for plan in plans:

@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 from farm import synth
 from farm.cache import RenderCache
 from farm.model import Item
-from pipeline.blocks import Document
+from pipeline.blocks import Document, Paragraph
 
 # Bumped when the way reports are made changes, so cached renderings are not reused.
-CONTENT_VERSION = 3
+CONTENT_VERSION = 4
+# The first line of a portal page saved to Word (网站首页 > … > column): DOCX, DOC and WPS attachments carry it.
+SAVED_PAGE_BREADCRUMB = "网站首页 > 政府信息公开 > 政府信息公开年度报告"
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -62,8 +64,13 @@ def _number(raw: str) -> int | float | None:
     return int(d) if d == d.to_integral_value() and "." not in text else float(d)
 
 
-def make_report(item: Item, site_level: str) -> Report:
-    """The report an item stands for. Duplicates share the spec seed, so they get identical content."""
+def make_report(item: Item, site_level: str, previous: synth.ReportSpec | None = None) -> Report:
+    """The report an item stands for. Duplicates share the spec seed, so they get identical content.
+
+    `previous` is the same organ's report of the year before: this one carries over from it (rules 6–8),
+    except in the years whose numbers are all distinct (they stay as drawn, and rule 6 fails there, as it
+    does in real series).
+    """
     rng = random.Random(item.spec_seed)
     year = item.year
     fmt = "2021" if year >= 2021 else "2019"
@@ -74,6 +81,8 @@ def make_report(item: Item, site_level: str) -> Report:
     distinct = item.admin_level == site_level and year in (2020, 2023)
     spec = synth.random_spec(rng, distinct=distinct, format_a=fmt, format_b=format_b, year=year,
                              admin_level=item.admin_level, agency=item.agency)
+    if previous is not None and not distinct:
+        spec = synth.continue_from(previous, spec)
     spec.title = item.title.removesuffix("（更正）")
     if item.variant:
         spec = _corrected(spec, rng)
@@ -156,15 +165,20 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
     def docx() -> bytes:
         return cached("docx", lambda: pin_zip_dates(documents.to_docx(report.doc)))
 
+    def saved_page_docx() -> bytes:
+        """Word files are often the portal page saved to Word: the breadcrumb comes first."""
+        doc = Document([Paragraph(SAVED_PAGE_BREADCRUMB), *report.doc.blocks], dict(report.doc.meta))
+        return cached("docx-saved-page", lambda: pin_zip_dates(documents.to_docx(doc)))
+
     def pdf() -> bytes:
         return cached("pdf", lambda: pin_pdf_dates(documents.to_pdf(docx()), report.spec.year))
 
     if fmt == "docx":
-        return docx()
+        return saved_page_docx()
     if fmt == "pdf":
         return pdf()
     if fmt in ("doc", "wps"):
-        return cached("doc", lambda: documents.to_doc(docx()))
+        return cached("doc-saved-page", lambda: documents.to_doc(saved_page_docx()))
     if fmt == "xls":
         return cached("xls", lambda: documents.to_xls(report.doc, with_prose=True), with_prose=True)
     if fmt == "pdf-scanned":

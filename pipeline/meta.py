@@ -31,7 +31,7 @@ def _names_a_report(n: str) -> bool:
 
 
 # A portal's breadcrumb saved with the page ("网站首页 > 政府信息公开 > 年度报告"), a "当前位置：" line.
-_BREADCRUMB = re.compile(r"[>＞›»→]|^(?:当前位置|您的位置|您现在的位置|所在位置|位置)[:：]|^(?:网站)?首页(?:$|[\s/|])")
+_BREADCRUMB = re.compile(r"[>＞›»→]|^(?:当前位置|您的位置|您现在的位置|所在位置|位置)[:：]|^(?:网站)?首页")
 # Labels a title is printed behind: the 索引号 metadata table (标题：…), an attachment link (附件1：….docx).
 _TITLE_LABEL = re.compile(r"^(?:标题|名称|文件名称|主题|题名|附件\d{0,2})[:：]")
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|et|ofd|rtf|txt)$", re.I)

@@ -71,14 +71,6 @@ def test_search_page_in_descending_id_order_is_the_last_hits(db):
     assert [r["id"] for r in data["rows"]] == ids[::-1][:5]
 
 
-def test_search_of_the_current_reports_view(db):
-    where = SEARCH + " and 1"
-    count, ids, facets = oracle(db, where, "复议", table="current_reports")
-    data = fetch(db, {"_search": "复议"}, table="current_reports")
-    got = {c: [(v["value"], v["count"]) for v in data["facet_results"][c]["results"]] for c in FACETS}
-    assert (data["filtered_table_rows_count"], got) == (count, {c: [tuple(p) for p in facets[c]] for c in FACETS})
-
-
 def test_facet_asked_for_in_the_url_is_counted_too(db):
     conn = sqlite3.connect(db)
     want = conn.execute("select county, count(*) from reports where county is not null "
