@@ -12,7 +12,7 @@ import json
 import random
 from pathlib import Path
 
-from archive.build import Processed
+from archive.db.build import Processed
 from archive.store import ArchiveStore, FetchRecord
 
 SOURCES = [  # id, name, platform, division_code, level
@@ -121,7 +121,7 @@ def make_archive(root: str | Path, n_reports: int = 18, n_plain: int = 40, seed:
 
 def make_site(root: str | Path, **archive_kwargs) -> Path:
     """A generated archive under `root`/archive built into `root`/nianbao.db; returns the database path."""
-    from archive.build import build
+    from archive.db.build import build
 
     root = Path(root)
     make_archive(root / "archive", **archive_kwargs)

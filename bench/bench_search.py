@@ -3,7 +3,7 @@
     python bench/bench_search.py [--n 100000] [--db /tmp/nianbao-bench.db] [--repeat 7]
 
 Reports are generated (farm.synth specs: the official tables with random values, narrative from the
-seed reports, agencies placed in real counties) and written with the same `archive.build.Writer`
+seed reports, agencies placed in real counties) and written with the same `archive.db.build.Writer`
 as `nianbao build` (the extract/parse step is skipped: its speed is measured by the parser's bench).
 Searches go through Datasette in-process (the ASGI app, no network): the table page's search box
 (HTML and JSON, with the five default facets) and the ranked canned query with snippets, each timed
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive import regions  # noqa: E402
-from archive.build import DocumentInfo, Processed, Writer, open_fresh  # noqa: E402
+from archive.db.build import DocumentInfo, Processed, Writer, open_fresh  # noqa: E402
 from archive.store import FetchRecord  # noqa: E402
 
 QUERIES = ["复议", "公开", "诉", "2023年", "行政复议", "信息公开工作", "不予公开", "结转", "依申请 复议", "处理费"]
@@ -44,7 +44,7 @@ LABELS = _labels()
 
 
 def _counties(rng: random.Random, k: int) -> list:
-    from archive.regions import _index
+    from archive.db.regions import _index
 
     counties = sorted((r for r in _index().values() if r.county_code and r.city_code), key=lambda r: r.county_code)
     return rng.sample(counties, k) if len(counties) > k else counties
@@ -121,8 +121,8 @@ def build_db(path: Path, n: int) -> float:
 async def time_searches(path: Path, repeat: int) -> dict:
     """Median and p95 per kind of search. *cold*: the query's hit set is not cached (every request pays
     the full-text match); *repeat*: the same query again (paging, facet clicks, popular queries)."""
-    from archive import search_facets
-    from archive.site import make_datasette
+    from archive.web import fast_search
+    from archive.web.site import make_datasette
 
     ds = make_datasette(path)
     name = path.stem
@@ -135,10 +135,10 @@ async def time_searches(path: Path, repeat: int) -> dict:
     county = (await db.execute("select county from reports where county is not null order by id limit 1")).first()[0]
     agency = (await db.execute("select agency from reports order by id limit 1")).first()[0]
     queries = QUERIES + [county, agency, county + " 复议"]
-    from archive.site import metadata_for
+    from archive.web.site import metadata_for
 
     t0 = time.perf_counter()
-    search_facets.preload(path, metadata_for(path))  # what `nianbao serve` does before listening
+    fast_search.preload(path, metadata_for(path))  # what `nianbao serve` does before listening
     out = {"selective_queries": [county, agency, county + " 复议"],
            "facet_columns_preload_ms": round((time.perf_counter() - t0) * 1000, 1)}
     await ds.client.get(kinds["table_json"]("年度报告"))
@@ -148,7 +148,7 @@ async def time_searches(path: Path, repeat: int) -> dict:
             await ds.client.get(url(q + " 报告"))  # warm the pages the query reads, not its hit set
             qt = []
             for _ in range(repeat):
-                search_facets.CACHE.clear()
+                fast_search.CACHE.clear()
                 t0 = time.perf_counter()
                 r = await ds.client.get(url(q))
                 qt.append((time.perf_counter() - t0) * 1000)

@@ -15,9 +15,9 @@ SUBCOMMANDS: dict[str, str] = {
     "parse": "pipeline.cli:parse",
     "portals": "farm.cli:portals",
     "crawl": "crawler.cli:crawl",
-    "build": "archive.cli:build",
-    "export": "archive.cli:export",
-    "serve": "archive.cli:serve",
+    "build": "archive.db.cli:build",
+    "export": "archive.db.cli:export",
+    "serve": "archive.web.cli:serve",
     "run": "nianbao.run:run",
     "demo": "nianbao.demo:demo",
 }

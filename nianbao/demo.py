@@ -64,7 +64,7 @@ def summary(db_path: Path) -> list[str]:
               help="Where the farm caches its rendered documents (default: WORKDIR/farm/cache).")
 def demo(workdir: Path, port: int, serve: bool, seed: int, cache_dir: Path | None) -> None:
     """Crawl the bundled offline portal farm, build the database and serve it on http://127.0.0.1:PORT."""
-    from archive.build import build
+    from archive.db.build import build
     from farm.server import run_farm
 
     total = 5 if serve else 4

@@ -115,7 +115,7 @@ def run_cycle(archive_dir: Path, db: Path, sources: str | None = None, polite: b
 
 
 def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) -> int:
-    from archive.build import build
+    from archive.db.build import build
 
     problems: list[str] = []
     failed = False

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from archive import regions
-from archive.build import build
-from archive.cli import export
+from archive.db import regions
+from archive.db.build import build
+from archive.db.cli import export
 from archive.testing import envelope_processor, make_archive
 
 
@@ -151,11 +151,11 @@ def test_metadata_describes_every_table_and_column(built):
     import json
     from pathlib import Path
 
-    from archive.metadata import build as build_metadata
+    from archive.web.metadata import build as build_metadata
 
     path = Path(__file__).resolve().parent.parent / "datasette_metadata.json"
     committed = json.loads(path.read_text(encoding="utf-8"))
-    assert committed == json.loads(json.dumps(build_metadata())), "run: python -m archive.metadata > datasette_metadata.json"
+    assert committed == json.loads(json.dumps(build_metadata())), "run: python -m archive.web.metadata > datasette_metadata.json"
     tables = committed["databases"]["nianbao"]["tables"]
     _, db, _, _ = built
     conn = sqlite3.connect(db)

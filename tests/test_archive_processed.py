@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-import archive.build as build_mod
+import archive.db.build as build_mod
 from archive.processed import ProcessedCache, pipeline_version
 from archive.store import ArchiveStore, FetchRecord
 from farm.documents import to_html

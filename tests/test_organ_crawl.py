@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from archive.build import build
+from archive.db.build import build
 from farm.documents import to_doc, to_docx, to_pdf
 from farm.synth import build_document, random_spec
 from pipeline.blocks import Paragraph

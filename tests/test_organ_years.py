@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from archive.build import build
+from archive.db.build import build
 from archive.store import ArchiveStore
 from archive.testing import _put, envelope_processor
 from farm.synth import build_document, continue_from, random_spec

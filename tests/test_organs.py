@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive.evidence import Reading, decide, reading
-from archive.organs import OrganRegistry, is_organ_name, load_aliases, resolve
+from archive.db.evidence import Reading, decide, reading
+from archive.db.organs import OrganRegistry, is_organ_name, load_aliases, resolve
 from pipeline.meta import admin_level
 
 

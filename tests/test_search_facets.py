@@ -1,4 +1,4 @@
-"""One-pass counts, pages and facets (archive/search_facets.py) equal what plain SQL says."""
+"""One-pass counts, pages and facets (archive/fast_search.py) equal what plain SQL says."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import urllib.parse
 
 import pytest
 
-from archive import fts, search_facets
-from archive.site import make_datasette
+from archive.db import fts
+from archive.web import fast_search
+from archive.web.site import make_datasette
 from archive.testing import make_site
 
 FACETS = ["province", "year", "admin_level", "format_version", "checks_failed"]
@@ -92,23 +93,23 @@ def test_facet_value_links_toggle_the_filter(db):
 
 
 def test_search_is_matched_once_per_query(db):
-    search_facets.CACHE.clear()
-    before = search_facets.CACHE.misses
+    fast_search.CACHE.clear()
+    before = fast_search.CACHE.misses
     fetch(db, {"_search": "行政复议"})
     fetch(db, {"_search": "行政复议", "_sort_desc": "id"})
-    assert search_facets.CACHE.misses - before == 1
+    assert fast_search.CACHE.misses - before == 1
 
 
 def test_preload_loads_the_default_facet_columns(db):
-    from archive.site import metadata_for
+    from archive.web.site import metadata_for
 
-    assert search_facets.preload(db, metadata_for(db)) == len(FACETS)
+    assert fast_search.preload(db, metadata_for(db)) == len(FACETS)
 
 
 def test_hit_cache_is_bounded_by_the_ids_it_holds(db):
     import sqlite3 as sq
 
-    cache = search_facets.HitCache(size=10, max_ids=5)
+    cache = fast_search.HitCache(size=10, max_ids=5)
     conn = sq.connect(db)
     for n in (3, 2, 4):
         cache.ids(conn, str(db), f"select group_concat(id) from (select id from reports order by id limit {n})", {}, 1000)
@@ -122,4 +123,4 @@ def test_a_search_past_the_time_limit_is_reported_as_interrupted(db):
 
     slow = "select group_concat(a.id) from reports a, reports b, reports c, reports d"
     with pytest.raises(QueryInterrupted):
-        search_facets.HitCache().ids(sq.connect(db), str(db), slow, {}, 20)
+        fast_search.HitCache().ids(sq.connect(db), str(db), slow, {}, 20)

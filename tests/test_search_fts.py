@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from archive import fts
+from archive.db import fts
 
 ALPHABET = list("行政复议诉讼公开申请年度报告信息不予处理政府") + list("，。；（）、：“”") + list("2023abcAB") + [
     " ",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import fts
-from archive.site import make_datasette
+from archive.db import fts
+from archive.web.site import make_datasette
 from archive.testing import make_site, served
 
 ROOT = Path(__file__).resolve().parent.parent

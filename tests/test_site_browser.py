@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import fts
+from archive.db import fts
 from archive.testing import free_port, make_site, served, wait_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

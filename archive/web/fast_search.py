@@ -9,7 +9,7 @@ match and visits every hit seven times (≈ 0.5 s). The published database is im
 * every facet is counted from an in-memory copy of its column (`ColumnStore`: numpy codes aligned
   with the table's sorted ids, loaded on first use and kept while the file is unchanged);
 * the count of a plain search of ``reports`` is the number of its hits (every ``reports_fts``
-  rowid is a ``reports.id``: `archive.build` writes both in one transaction).
+  rowid is a ``reports.id``: `archive.db.build` writes both in one transaction).
 
 Results are the same as Datasette's own (values ordered by count, then value as SQLite orders
 them; NULL left out). Tables and views not listed in `STORES` keep Datasette's facets.

@@ -1,29 +1,29 @@
 """Datasette plugin of the archive: Chinese search, report pages, archived originals, charts.
 
 Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.toml) and by
-`archive.site.make_datasette()` for `nianbao serve` and the tests.
+`archive.web.site.make_datasette()` for `nianbao serve` and the tests.
 
 * ``escape_fts`` is replaced (``trylast`` so it wins over Datasette's own registration) by the
-  bigram rewrite of `archive.fts`; ``cjk_fts_query(q)`` and ``cjk_snippet(text, q)`` serve the
+  bigram rewrite of `archive.db.fts`; ``cjk_fts_query(q)`` and ``cjk_snippet(text, q)`` serve the
   ranked canned search query.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
 * Column facets of ``reports`` are counted in one pass over the matching ids
-  (`archive.search_facets`).
+  (`archive.web.fast_search`).
 """
 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from archive import charts, fts, report_view, search_facets
+from archive.db import fts
+from archive.web import charts, fast_search, report_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else is octet-stream
@@ -54,9 +54,9 @@ def prepare_connection(conn):
 
 @hookimpl(hookwrapper=True)
 def register_facet_classes():
-    # Column facets of the big tables are counted in one pass (archive/search_facets.py).
+    # Column facets of the big tables are counted in one pass (archive/fast_search.py).
     outcome = yield
-    outcome.force_result(search_facets.replace_column_facet(outcome.get_result()))
+    outcome.force_result(fast_search.replace_column_facet(outcome.get_result()))
 
 
 @hookimpl
@@ -173,12 +173,12 @@ def extra_template_vars(datasette):
     return {"nianbao_charts_url": datasette.urls.path("/-/charts")}
 
 
-def metadata_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "datasette_metadata.json"
-
-
 def load_metadata(archive_dir: str | None = None) -> dict:
-    data = json.loads(metadata_path().read_text(encoding="utf-8"))
+    """The site's metadata, made by `archive.web.metadata` (inside the package: an installed copy serves too;
+    the repository's datasette_metadata.json is the same, written out for `datasette -m`)."""
+    from archive.web.metadata import build
+
+    data = build()
     if archive_dir:
         data.setdefault("plugins", {}).setdefault("nianbao", {})["archive_dir"] = str(archive_dir)
     return data

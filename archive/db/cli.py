@@ -1,4 +1,4 @@
-"""`nianbao build`, `nianbao export`, `nianbao serve`."""
+"""`nianbao build` and `nianbao export`: the database from the archive, and CSV extracts of it."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ ORDER = {"reports": "id", "report_versions": "id", "organs": "organ_id", "docume
                    "already does this by itself).")
 def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache):
     """Build the database from every stored original (no network). Same archive, same database."""
-    from archive.build import build as run_build
+    from archive.db.build import build as run_build
 
     if not Path(archive_dir).is_dir():
         raise click.ClickException(f"no archive at {archive_dir}")
@@ -83,7 +83,7 @@ def export(db_path, table, year, province, level, all_versions, out):
     filtered like the site's facets."""
     import sqlite3
 
-    from archive.schema import WIDE_TABLES
+    from archive.db.schema import WIDE_TABLES
 
     if all_versions and table in WIDE_TABLES.values():
         raise click.BadParameter(f"{table} holds current versions only; every version's cells are in `cells` "
@@ -107,23 +107,3 @@ def export(db_path, table, year, province, level, all_versions, out):
         if fh is not sys.stdout:
             fh.close()
     click.echo(f"{n} rows", err=True)
-
-
-@click.command()
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--archive-dir", type=click.Path(file_okay=False), help="Serve archived originals from here.")
-@click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db_path, archive_dir, port, host):
-    """Serve the database read-only with Datasette, our metadata and plugin."""
-    import uvicorn
-
-    from archive.site import make_datasette
-
-    from archive.search_facets import preload
-    from archive.site import metadata_for
-
-    ds = make_datasette(db_path, archive_dir)
-    preload(db_path, metadata_for(db_path, archive_dir))
-    click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

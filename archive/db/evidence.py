@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.organs import is_organ_name
+from archive.db.organs import is_organ_name
 from pipeline.meta import find_agency_and_year, title_candidate
 
 ORDER = ("document", "page", "listing", "link")

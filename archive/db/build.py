@@ -25,9 +25,10 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from archive import cross_year, evidence, fts, regions, runs, schema
-from archive.evidence import Reading
-from archive.organs import OrganRegistry, resolve
+from archive.db import cross_year, evidence, fts, regions, schema
+from archive import runs
+from archive.db.evidence import Reading
+from archive.db.organs import OrganRegistry, resolve
 from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from archive import regions
+from archive.db import regions
 from pipeline.divisions import LEVEL_COUNTY, Region
 from pipeline.values import norm
 
@@ -132,7 +132,11 @@ def _alias_for(name: str, scope_code: str | None, aliases: tuple[Alias, ...]) ->
 
 def resolve(name: str | None, division_code: str | None, aliases: tuple[Alias, ...] | None = None) -> OrganRef | None:
     """The organ `name` stands for on a source of `division_code`; None when there is no name."""
-    aliases = load_aliases() if aliases is None else aliases
+    return _resolve(name, division_code, load_aliases() if aliases is None else aliases)
+
+
+@lru_cache(maxsize=65536)
+def _resolve(name: str | None, division_code: str | None, aliases: tuple[Alias, ...]) -> OrganRef | None:
     n = clean_name(name)
     if not n:
         return None

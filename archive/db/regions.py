@@ -8,6 +8,8 @@ the agency name, and only one such division, is used. Nothing here is typed by h
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline.divisions import LEVEL_CITY, LEVEL_COUNTY, LEVEL_PROVINCE, Region, by_code, by_name, index
 
 __all__ = ["Region", "by_code", "locate", "LEVEL_PROVINCE", "LEVEL_CITY", "LEVEL_COUNTY"]
@@ -36,6 +38,7 @@ def _named_in(text: str, scope: Region | None) -> list[Region]:
     return found
 
 
+@lru_cache(maxsize=65536)
 def locate(division_code: str | None = None, agency: str | None = None) -> Region:
     """Best placement of a report from its source's division code and its agency name."""
     scope = by_code(division_code)

@@ -1,4 +1,4 @@
-"""Generates datasette_metadata.json: `python -m archive.metadata > datasette_metadata.json`.
+"""Generates datasette_metadata.json: `python -m archive.web.metadata > datasette_metadata.json`.
 
 Descriptions are Chinese with English beside. The wide tables' column descriptions come from
 the official labels in pipeline/schema.py, so they cannot drift from the tables.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from archive import schema
-from archive.charts import OUTCOMES
+from archive.db import schema
+from archive.web.charts import OUTCOMES
 
 DB = "nianbao"
 REGION = {

@@ -8,8 +8,8 @@ from pathlib import Path
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from archive import datasette_plugin
-from archive.search_facets import ArchiveDatabase
+from archive.web import plugin
+from archive.web.fast_search import ArchiveDatabase
 
 SETTINGS = {
     "default_page_size": 50,
@@ -22,12 +22,12 @@ SETTINGS = {
 
 
 def register_plugin() -> None:
-    if not pm.is_registered(datasette_plugin) and "nianbao" not in {pm.get_name(p) for p in pm.get_plugins()}:
-        pm.register(datasette_plugin, name="nianbao")
+    if not pm.is_registered(plugin) and "nianbao" not in {pm.get_name(p) for p in pm.get_plugins()}:
+        pm.register(plugin, name="nianbao")
 
 
 def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None) -> dict:
-    meta = copy.deepcopy(datasette_plugin.load_metadata(archive_dir))
+    meta = copy.deepcopy(plugin.load_metadata(archive_dir))
     name = Path(db_path).stem
     dbs = meta.get("databases", {})
     if "nianbao" in dbs and name != "nianbao":

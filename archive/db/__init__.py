@@ -1,0 +1,1 @@
+"""The database: schema, build from the archive of originals, organs, search index, regions."""

@@ -1,0 +1,1 @@
+"""Publication: the Datasette plugin and instance, fast search pages, report pages, charts, metadata."""
