@@ -8,25 +8,12 @@ is derived data: deleting it loses nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 
 from archive.store import write_atomic
-
-
-@lru_cache(maxsize=1)
-def pipeline_version() -> str:
-    import pipeline
-
-    root = Path(pipeline.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+from pipeline.version import code_version
 
 
 class ProcessedCache:
@@ -34,7 +21,7 @@ class ProcessedCache:
         # NIANBAO_PROCESSED_CACHE puts the cache elsewhere, e.g. shared by several archives of the same
         # documents (the test suite's farm crawls); entries are keyed by content, so sharing is safe.
         base = os.environ.get("NIANBAO_PROCESSED_CACHE") or Path(archive_dir) / "processed"
-        self.root = Path(base) / (version or pipeline_version())
+        self.root = Path(base) / (version or code_version())
 
     def _path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.json"

@@ -38,11 +38,6 @@ class Table:
     page: int | None = None
     type: str = field(default="table", init=False)
 
-    @classmethod
-    def from_rows(cls, rows: list[list[str]], page: int | None = None) -> "Table":
-        """A table of unmerged cells, one span per grid position."""
-        return cls([Span(r, c, 1, 1, text) for r, row in enumerate(rows) for c, text in enumerate(row)], page)
-
     @property
     def n_rows(self) -> int:
         return max((s.row + s.rowspan for s in self.spans), default=0)

@@ -15,7 +15,7 @@ from . import schema
 from .tables import ParsedCell
 from .values import norm
 
-PASS, FAIL, NA = "pass", "fail", "not_assessable"
+PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
 
 
 @dataclass
@@ -57,7 +57,7 @@ def _aggregate(rule: str, name: str, soft: bool, judged: int, skipped: list[str]
         status = PASS
         detail = f"{judged} {what} hold"
     else:
-        status = NA
+        status = NOT_ASSESSABLE
         detail = "no input present"
     if skipped:
         detail += f"; not judged: {', '.join(skipped[:8])}" + (" …" if len(skipped) > 8 else "")
@@ -103,7 +103,7 @@ def rule_1(grid: Grid, version_b: str) -> Check:
 
 def rule_2(grid: Grid, version_b: str) -> Check:
     if version_b not in ("2019", "2021"):
-        return Check("2", "b_result_total", False, NA, "table B format unknown")
+        return Check("2", "b_result_total", False, NOT_ASSESSABLE, "table B format unknown")
     judged, skipped, failures = 0, [], []
     outcomes = schema.b_outcome_rows(version_b)
     for col in schema.B_COLS:
@@ -188,12 +188,12 @@ def rule_9(grid: Grid, level: str) -> Check:
         if v is not None:
             values.append((col, v))
     if not values:
-        return Check("9", "regulations_by_level", True, NA, "no 规章 count present")
+        return Check("9", "regulations_by_level", True, NOT_ASSESSABLE, "no 规章 count present")
     nonzero = [f"{col}={_fmt(v)}" for col, v in values if v != 0]
     if not nonzero:
         return Check("9", "regulations_by_level", True, PASS, "no 规章 reported")
     if level == "unknown":
-        return Check("9", "regulations_by_level", True, NA, f"规章 {', '.join(nonzero)} but the organ's level is unknown")
+        return Check("9", "regulations_by_level", True, NOT_ASSESSABLE, f"规章 {', '.join(nonzero)} but the organ's level is unknown")
     if level in _RULE_9_OK_LEVELS:
         return Check("9", "regulations_by_level", True, PASS, f"规章 {', '.join(nonzero)} for a {level} organ")
     return Check("9", "regulations_by_level", True, FAIL,
@@ -259,12 +259,12 @@ def rule_13(text: str, year: int | None) -> Check:
         broken = re.search(r"统计(?:期限|时限|时间|区间)[^。]{0,30}", n)
         if broken and re.search(r"\d{5,}月", broken.group(0)):
             return Check("13", "statistical_period", True, FAIL, f"malformed period: {broken.group(0)}")
-        return Check("13", "statistical_period", True, NA, "no statistical period stated")
+        return Check("13", "statistical_period", True, NOT_ASSESSABLE, "no statistical period stated")
     y1, m1, d1, y2, m2, d2 = m.groups()
     y2 = y2 or y1
     period = f"{y1}-{m1}-{d1} – {y2}-{m2}-{d2}"
     if year is None:
-        return Check("13", "statistical_period", True, NA, f"period {period}, report year unknown")
+        return Check("13", "statistical_period", True, NOT_ASSESSABLE, f"period {period}, report year unknown")
     ok = int(y1) == int(y2) == year and (int(m1), int(d1)) == (1, 1) and (int(m2), int(d2)) == (12, 31)
     return Check("13", "statistical_period", True, PASS if ok else FAIL,
                  f"period {period} {'is' if ok else 'is not'} the calendar year {year}")
@@ -272,13 +272,13 @@ def rule_13(text: str, year: int | None) -> Check:
 
 def rule_14(versions: dict[str, str], year: int | None) -> Check:
     if year is None:
-        return Check("14", "format_year", True, NA, "report year unknown")
+        return Check("14", "format_year", True, NOT_ASSESSABLE, "report year unknown")
     expected = "2021" if year >= 2021 else "2019" if year >= 2019 else None
     if expected is None:
-        return Check("14", "format_year", True, NA, f"{year} predates the 2019 format")
+        return Check("14", "format_year", True, NOT_ASSESSABLE, f"{year} predates the 2019 format")
     judged = {t: v for t, v in versions.items() if t in ("A", "B") and v in ("2019", "2021")}
     if not judged:
-        return Check("14", "format_year", True, NA, "no table format known")
+        return Check("14", "format_year", True, NOT_ASSESSABLE, "no table format known")
     wrong = [f"table {t} uses the {v} format" for t, v in judged.items() if v != expected]
     if wrong:
         return Check("14", "format_year", True, FAIL, f"a {year} report should use the {expected} format: " + "; ".join(wrong))

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from .rows import Row
+from .schema import SECTION_KEYS
 from .values import norm, to_simplified
 
 _REPORT_PHRASE = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,6}(?:年度报告|年报)")
@@ -21,7 +22,8 @@ SECTION_PATTERNS = {
     "problems": re.compile(rf"^{_NUMBER}.{{0,16}}(?:存在的?主要问题|问题及改进|主要问题和改进)"),
     "other": re.compile(rf"^{_NUMBER}.{{0,6}}其他需要报告的事项|^其他需要报告的事项$"),
 }
-SECTION_ORDER = list(SECTION_PATTERNS)
+SECTION_ORDER = SECTION_KEYS
+assert list(SECTION_PATTERNS) == SECTION_ORDER, "a heading pattern for each section, in printed order"
 
 
 def _names_a_report(n: str) -> bool:

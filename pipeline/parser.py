@@ -11,8 +11,7 @@ from .blocks import Document
 from .meta import admin_level, find_agency_and_year, find_sections, find_title, judge_is_report
 from .rows import Row, rows_from_document, rows_from_text
 from .tables import find_regions, parse_table_a, parse_table_b, parse_table_c, tokens_from_rows
-
-PARSER_VERSION = "1"
+from .version import code_version
 
 
 def parse_text(text: str) -> dict:
@@ -72,5 +71,5 @@ def parse_rows(rows: list[Row], full_text: str) -> dict:
         "cells": [cell.as_dict() for cell in cells] if is_report else [],
         "checks": [ch.as_dict() for ch in check_list],
         "warnings": warnings,
-        "parser_version": PARSER_VERSION,
+        "parser_version": code_version(),
     }

@@ -137,7 +137,6 @@ C_COLS = ["maintained", "corrected", "other", "pending", "total"]
 C_ROW_LABELS = {"review": "行政复议", "litigation_direct": "行政诉讼 未经复议直接起诉", "litigation_after_review": "行政诉讼 复议后起诉"}
 C_COL_LABELS = {"maintained": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
 
-SECTION_KEYS = ["overview", "active_disclosure", "applications", "review_litigation", "problems", "other"]
 SECTION_LABELS = {
     "overview": "一、总体情况",
     "active_disclosure": "二、主动公开政府信息情况",
@@ -146,14 +145,4 @@ SECTION_LABELS = {
     "problems": "五、存在的主要问题及改进情况",
     "other": "六、其他需要报告的事项",
 }
-
-
-def expected_cells(table: str, version: str) -> list[tuple[str, str]]:
-    """Every (row, col) a table of this format version has, in printed order."""
-    if table == "A":
-        return [(r, c) for r, cols in A_LAYOUT[version].items() for c in cols]
-    if table == "B":
-        return [(r, c) for r in B_ROWS[version] for c in B_COLS]
-    if table == "C":
-        return [(r, c) for r in C_ROWS for c in C_COLS]
-    raise ValueError(table)
+SECTION_KEYS = list(SECTION_LABELS)  # the six sections in printed order

@@ -18,6 +18,8 @@ from .rows import Cell, Row
 from .values import CellValue, norm, read_cell
 
 MAX_LABEL_LEN = 60
+# A table heading line (行政复议 … of Table C) is shorter than any paragraph that merely mentions it.
+MAX_HEADING_LEN = 40
 # Below this OCR confidence a value is not taken as read: it is reported with certain=false.
 MIN_OCR_CONFIDENCE = 0.9
 
@@ -129,7 +131,7 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
         # Table C starts at the first 行政复议 header after the last B row label.
         fwd = next((i for i in range(b_start, end) if tokens[i].value is None and len(tokens[i].n) <= MAX_LABEL_LEN
                     and "结转下年" in tokens[i].n), b_start)
-        c_start = next((i for i in range(fwd, end) if tokens[i].value is None and len(tokens[i].n) <= 40
+        c_start = next((i for i in range(fwd, end) if tokens[i].value is None and len(tokens[i].n) <= MAX_HEADING_LEN
                         and "行政复议" in tokens[i].n), None)
         regions["B"] = (b_start, c_start if c_start is not None else end)
         if c_start is not None:
@@ -139,7 +141,7 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     elif a_start is not None:
         regions["A"] = (a_start, end)
     if "C" not in regions:
-        c_start = next((i for i in range(0, end) if tokens[i].value is None and len(tokens[i].n) <= 40
+        c_start = next((i for i in range(0, end) if tokens[i].value is None and len(tokens[i].n) <= MAX_HEADING_LEN
                         and re.search(r"^行政复议$|^行政复议行政诉讼$", tokens[i].n)), None)
         if c_start is not None and c_start >= (regions.get("B", (0, 0))[1]):
             regions["C"] = (c_start, end)

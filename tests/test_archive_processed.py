@@ -7,7 +7,8 @@ import random
 import pytest
 
 import archive.db.build as build_mod
-from archive.processed import ProcessedCache, pipeline_version
+from archive.processed import ProcessedCache
+from pipeline.version import code_version
 from archive.store import ArchiveStore, FetchRecord
 from farm.documents import to_html
 from farm.synth import build_document, random_spec
@@ -72,4 +73,4 @@ def test_cache_is_keyed_by_the_pipeline_version(tmp_path):
 
 
 def test_pipeline_version_is_a_digest_of_its_code():
-    assert len(pipeline_version()) == 16
+    assert len(code_version()) == 16

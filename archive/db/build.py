@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
@@ -32,6 +32,7 @@ from archive.db.organs import OrganRegistry, resolve
 from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9
+from pipeline.schema import SECTION_KEYS
 from pipeline.tables import ParsedCell
 
 
@@ -116,13 +117,15 @@ def _int_value(v):
 _LOC_KEYS = {"block", "row", "col"}
 
 
-def _location(source) -> tuple:
-    """(block, row, col) of a cell in the document; anything else the parser said, as JSON."""
+def _location(source) -> dict:
+    """Where a cell was printed (block, row, col of the document); anything else the parser said, as JSON."""
     if not isinstance(source, dict):
-        return (None, None, None, None if source is None else json.dumps(source, ensure_ascii=False))
+        return {"block": None, "block_row": None, "block_col": None,
+                "location": None if source is None else json.dumps(source, ensure_ascii=False)}
     extra = {k: v for k, v in source.items() if k not in _LOC_KEYS}
-    return (_int_value(source.get("block")), _int_value(source.get("row")), _int_value(source.get("col")),
-            json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+    return {"block": _int_value(source.get("block")), "block_row": _int_value(source.get("row")),
+            "block_col": _int_value(source.get("col")),
+            "location": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None}
 
 
 @dataclass
@@ -133,7 +136,6 @@ class _Candidate:
     sha256: str
     source_id: str
     role: str
-    parsed_agency: str | None
     parsed_level: str
     document: Reading
     listing: Reading | None
@@ -158,6 +160,7 @@ class Writer:
         self.ids: set[int] = set()
         self.wide_cols = {t: [schema.wide_column(r, c) for r, c in schema.wide_keys(t)] for t in "ABC"}
         self.fetch_id = 0
+        self.sql = {name: schema.insert_sql(name, replace=name in ("cells", "checks")) for name in schema.TABLES}
         self.counts = {"documents": 0, "reports": 0, "failed": 0, "not_report": 0}
         schema.create(db)
 
@@ -170,23 +173,26 @@ class Writer:
         listed_title = next((f.title for f in info.fetches if f.title), None)
         listed_published = next((f.published for f in info.fetches if f.published), None)
         self.sources.setdefault(first.source_id, {"id": first.source_id})
-        self.conn.execute(
-            "insert into documents values (" + ",".join("?" * 22) + ")",
-            (info.sha256, first.source_id, first.role, first.url, first.final_url, first.parent_url, listed_title,
-             listed_published, first.content_type, first.size, first.fetched_at, info.fetches[-1].fetched_at,
-             len(info.fetches), meta.get("sniffed_type"), meta.get("extractor"), _int_value(meta.get("pages")),
-             None if meta.get("ocr") is None else int(bool(meta.get("ocr"))), status, error,
-             None if not processed else int(bool(parsed.get("is_report"))), parsed.get("not_report_reason"),
-             json.dumps(list(meta.get("warnings") or []) + list(parsed.get("warnings") or []), ensure_ascii=False)
-             if processed else None),
-        )
+        self.conn.execute(self.sql["documents"], schema.values("documents", {
+            "sha256": info.sha256, "source_id": first.source_id, "role": first.role, "url": first.url,
+            "final_url": first.final_url, "parent_url": first.parent_url, "listed_title": listed_title,
+            "listed_published": listed_published, "content_type": first.content_type, "size": first.size,
+            "first_fetched_at": first.fetched_at, "last_fetched_at": info.fetches[-1].fetched_at,
+            "fetch_count": len(info.fetches), "sniffed_type": meta.get("sniffed_type"),
+            "extractor": meta.get("extractor"), "pages": _int_value(meta.get("pages")),
+            "ocr": None if meta.get("ocr") is None else int(bool(meta.get("ocr"))), "extraction_status": status,
+            "extraction_error": error, "is_report": None if not processed else int(bool(parsed.get("is_report"))),
+            "not_report_reason": parsed.get("not_report_reason"),
+            "warnings": json.dumps(list(meta.get("warnings") or []) + list(parsed.get("warnings") or []),
+                                   ensure_ascii=False) if processed else None,
+        }))
         for rec in info.fetches:
             self.fetch_id += 1
-            self.conn.execute(
-                "insert into fetches values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (self.fetch_id, info.sha256, rec.url, rec.final_url, rec.status, rec.content_type, rec.size,
-                 rec.fetched_at, rec.source_id, rec.role, rec.parent_url, rec.title, rec.published),
-            )
+            self.conn.execute(self.sql["fetches"], schema.values("fetches", {
+                "id": self.fetch_id, "sha256": info.sha256, "url": rec.url, "final_url": rec.final_url,
+                "status": rec.status, "content_type": rec.content_type, "size": rec.size, "fetched_at": rec.fetched_at,
+                "source_id": rec.source_id, "role": rec.role, "parent_url": rec.parent_url, "title": rec.title,
+                "published": rec.published}))
         if first.role != "attachment" and parsed.get("title"):
             for rec in info.fetches:  # the article page's own title: a witness for its attachments
                 self.page_titles.setdefault(rec.url, parsed["title"])
@@ -225,39 +231,28 @@ class Writer:
             "format_b": per.get("B"), "format_c": per.get("C"), "cells_uncertain": uncertain,
             "parser_version": None if parsed.get("parser_version") is None else str(parsed.get("parser_version")),
         }
-        self.conn.execute(f"insert into report_versions ({', '.join(row)}) values ("
-                          + ",".join("?" * len(row)) + ")", tuple(row.values()))
+        self.conn.execute(self.sql["report_versions"], schema.values("report_versions", row))
         sections = parsed.get("sections") or {}
-        self.conn.execute(
-            "insert into report_texts values (?,?,?,?,?,?,?,?)",
-            (rid, processed.text, *(sections.get(k) for k in
-                                    ("overview", "active_disclosure", "applications", "review_litigation",
-                                     "problems", "other"))),
-        )
-        self.conn.executemany(
-            "insert or replace into cells values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(rid, c.get("table"), c.get("row"), c.get("col"), c.get("raw"), _int_value(c.get("value")),
-              c.get("semantic"), None if c.get("certain") is None else int(bool(c.get("certain"))), c.get("note"),
-              *_location(c.get("source"))) for c in cells if c.get("table") and c.get("row") and c.get("col")],
-        )
-        self.conn.executemany(
-            "insert or replace into checks values (?,?,?,?,?,?)",
-            [(rid, str(c.get("rule")), c.get("name"), None if c.get("soft") is None else int(bool(c.get("soft"))),
-              c.get("status"), c.get("detail") if isinstance(c.get("detail"), (str, type(None)))
-              else json.dumps(c.get("detail"), ensure_ascii=False)) for c in checks],
-        )
+        self.conn.execute(self.sql["report_texts"], schema.values("report_texts", {
+            "report_id": rid, "text": processed.text, **{k: sections.get(k) for k in SECTION_KEYS}}))
+        self.conn.executemany(self.sql["cells"], [schema.values("cells", {
+            "report_id": rid, "tbl": c.get("table"), "row": c.get("row"), "col": c.get("col"), "raw": c.get("raw"),
+            "value": _int_value(c.get("value")), "semantic": c.get("semantic"),
+            "certain": None if c.get("certain") is None else int(bool(c.get("certain"))), "note": c.get("note"),
+            **_location(c.get("source"))}) for c in cells if c.get("table") and c.get("row") and c.get("col")])
+        self.conn.executemany(self.sql["checks"], [schema.values("checks", {
+            "report_id": rid, "rule": str(c.get("rule")), "name": c.get("name"),
+            "soft": None if c.get("soft") is None else int(bool(c.get("soft"))), "status": c.get("status"),
+            "detail": c.get("detail") if isinstance(c.get("detail"), (str, type(None)))
+            else json.dumps(c.get("detail"), ensure_ascii=False)}) for c in checks])
         for letter, name in schema.WIDE_TABLES.items():
             values = {schema.wide_column(c.get("row", ""), c.get("col", "")): _int_value(c.get("value"))
                       for c in cells if c.get("table") == letter}
             cols = self.wide_cols[letter]
             if not any(k in values for k in cols):
                 continue
-            fixed = {"report_id": rid, "format_version": per.get(letter)}
-            self.conn.execute(
-                f"insert into [{name}] ({', '.join(list(fixed) + [f'[{c}]' for c in cols])}) values ("
-                + ",".join("?" * (len(fixed) + len(cols))) + ")",
-                tuple(fixed.values()) + tuple(values.get(k) for k in cols),
-            )
+            self.conn.execute(self.sql[name], schema.values(name, {
+                "report_id": rid, "format_version": per.get(letter), **{k: values.get(k) for k in cols}}))
         tables_found = sum(1 for t in (parsed.get("tables") or {}).values() if isinstance(t, dict) and t.get("found"))
         certain = sum(1 for c in cells if c.get("certain") and c.get("value") is not None)
         # best first: newest listing, most tables read, most certain numbers, fewest failures, attachment first
@@ -271,7 +266,7 @@ class Writer:
                        for c in cells if c.get("table") == "A" and c.get("row") == "regulations" and c.get("col")]
         listing_title = parent.get("title") if attachment else listed_title
         self.candidates.append(_Candidate(
-            rid, info.sha256, first.source_id, first.role, parsed.get("agency"), parsed.get("admin_level") or "unknown",
+            rid, info.sha256, first.source_id, first.role, parsed.get("admin_level") or "unknown",
             evidence.document_reading(parsed), evidence.reading("listing", listing_title),
             evidence.reading("link", listed_title) if attachment else None,
             first.parent_url if attachment else None, rank, published, fingerprint, regulations))
@@ -377,12 +372,11 @@ class Writer:
                 "((c.tbl = 'B' and c.row in ('carried_over', 'carried_forward')) or c.tbl = 'A')"):
             if rid in current:
                 current[rid].numbers[(tbl, row, col)] = value
-        self.conn.executemany("insert or replace into checks values (?,?,?,?,?,?)",
-                              cross_year.judge(list(current.values())))
+        self.conn.executemany(schema.insert_sql("checks", replace=True), cross_year.judge(list(current.values())))
 
     def _publish_current(self) -> None:
         """`reports` and the wide tables hold the current version of each organ-year; FTS indexes them."""
-        version_cols = [c for c in schema.REPORT_COLUMNS if c != "versions"]
+        version_cols = [c for c in schema.TABLES["reports"].columns if c != "versions"]
         self.conn.execute(
             f"insert into reports ({', '.join(version_cols)}, versions) select "
             + ", ".join(f"v.{c}" for c in version_cols)
@@ -570,8 +564,3 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
             tmp.unlink()
         raise
     return dict(writer.counts)
-
-
-def iter_records(rows: Iterable[dict]) -> Iterator[FetchRecord]:
-    for r in rows:
-        yield FetchRecord(**r)

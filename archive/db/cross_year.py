@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import schema as fmt
-from pipeline.checks import FAIL, NA, PASS
+from pipeline.checks import FAIL, NOT_ASSESSABLE, PASS
 
 RULE_NAMES = {"6": "carry_over_across_years", "7": "stock_flow_2021", "8": "stock_flow_2019"}
 STOCK_ROWS_2021 = ["regulations", "normative_documents"]
@@ -60,7 +60,7 @@ class Outcome:
         elif self.judged:
             status, detail = PASS, f"{self.judged} 项相符 instances hold{against}"
         else:
-            status, detail = NA, self.skipped or f"无可比较的数字 no numbers to compare{against}"
+            status, detail = NOT_ASSESSABLE, self.skipped or f"无可比较的数字 no numbers to compare{against}"
         return (report_id, self.rule, RULE_NAMES[self.rule], 1, status, detail)
 
 

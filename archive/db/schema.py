@@ -1,13 +1,16 @@
-"""Tables of the published database: names, columns, keys and indexes in one place."""
+"""The published database, declared once: every table's columns with their type and description, keys,
+indexes and views. The DDL (`create`), the inserts (`insert_sql`, `values`) and the site's metadata
+(`archive.web.metadata`) are all made from these declarations; the wide tables' columns come from the
+official form in `pipeline/schema.py`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import sqlite_utils
 
-try:  # the table layouts of the official formats (pipeline/schema.py)
-    from pipeline import schema as fmt
-except ImportError:  # pragma: no cover - pipeline is part of this repository
-    fmt = None
+from pipeline import schema as fmt
 
 WIDE_TABLES = {"A": "active_disclosure", "B": "applications", "C": "review_litigation"}
 WIDE_LABELS = {"A": "主动公开政府信息情况", "B": "收到和处理政府信息公开申请情况", "C": "政府信息公开行政复议、行政诉讼情况"}
@@ -44,111 +47,215 @@ def wide_label(table: str, row: str, col: str) -> str:
     return f"{fmt.C_ROW_LABELS.get(row, row)} · {fmt.C_COL_LABELS.get(col, col)}"
 
 
-REGION_COLUMNS = {
-    "province": str,
-    "province_code": str,
-    "city": str,
-    "city_code": str,
-    "county": str,
-    "county_code": str,
-    "division_code": str,
-}
+@dataclass(frozen=True)
+class TableDef:
+    """One table: a description (Chinese with English beside) and columns name -> (type, description)."""
 
+    description: str
+    columns: dict[str, tuple[type, str]]
+    pk: str | tuple[str, ...]
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    without_rowid: bool = False  # big tables keyed by several columns store the key once
+
+    def types(self) -> dict[str, type]:
+        return {name: t for name, (t, _) in self.columns.items()}
+
+    def descriptions(self) -> dict[str, str]:
+        return {name: d for name, (_, d) in self.columns.items()}
+
+
+REGION = {
+    "province": (str, "省级行政区 Province"),
+    "province_code": (str, "省级区划代码（GB/T 2260）Province code"),
+    "city": (str, "地级行政区 Prefecture-level city"),
+    "city_code": (str, "地级区划代码（GB/T 2260）City code"),
+    "county": (str, "县级行政区 County-level division"),
+    "county_code": (str, "县级区划代码（GB/T 2260）County code"),
+    "division_code": (str, "最精确的区划代码 Most precise GB/T 2260 code"),
+}
 
 # A report: one organ, one year, its current version (table `reports`). Every version, current or not,
-# is a row of `report_versions` with the same columns plus its status.
-REPORT_COLUMNS = {
-    "id": int, "organ_id": str, "organ_name": str, "agency": str, "year": int, "title": str, "admin_level": str,
-    **REGION_COLUMNS, "region_level": str, "published": str, "url": str, "article_url": str,
-    "document_sha256": str, "source_id": str, "role": str, "document_type": str, "format_version": str,
-    "format_a": str, "format_b": str, "format_c": str, "versions": int, "checks_failed": int,
-    "checks_failed_hard": int, "checks_failed_soft": int, "cells_uncertain": int, "agency_from": str,
-    "identity_conflict": str, "identity_evidence": str, "parser_version": str,
+# is a row of `report_versions` with the same columns (but `versions`) plus its status.
+REPORT = {
+    "id": (int, "报告编号（由文件 SHA-256 得出）Report id (from the document's SHA-256)"),
+    "organ_id": (str, "机关编号 Organ (see organs)"),
+    "organ_name": (str, "机关规范名称 Organ's canonical name"),
+    "agency": (str, "报告所印机关名称 Agency as printed"),
+    "year": (int, "报告年度 Year reported on"),
+    "title": (str, "标题 Title"),
+    "admin_level": (str, "机关层级 Administrative level of the organ"),
+    **REGION,
+    "region_level": (str, "区划层级 Level of the division found"),
+    "published": (str, "发布日期 Published"),
+    "url": (str, "原文地址 URL of the original"),
+    "article_url": (str, "发布页面 Article page that published it"),
+    "document_sha256": (str, "存档原件 Archived original (SHA-256)"),
+    "source_id": (str, "来源 Source"),
+    "role": (str, "页面或附件 Article or attachment"),
+    "document_type": (str, "文件格式 File format"),
+    "format_version": (str, "表格格式版本（2019 试行 / 2021）Table format version"),
+    "format_a": (str, "表一格式 Format of Table A"),
+    "format_b": (str, "表二格式 Format of Table B"),
+    "format_c": (str, "表三格式 Format of Table C"),
+    "versions": (int, "版本数（含本版）Versions of this report, this one included"),
+    "checks_failed": (int, "未通过的校验数 Failed checks"),
+    "checks_failed_hard": (int, "未通过的硬性校验 Failed hard checks"),
+    "checks_failed_soft": (int, "未通过的软性校验 Failed soft checks"),
+    "cells_uncertain": (int, "读取不确定的单元格 Cells read without certainty"),
+    "agency_from": (str, "机关名称取自：document 文件 / page 文章页 / listing 栏目列表 / link 链接文字 "
+                         "Where the organ was read"),
+    "identity_conflict": (str, "来源之间的不一致（文件、文章页、列表、链接所写机关或年度不同）Disagreements between "
+                               "the readings"),
+    "identity_evidence": (str, "各来源的读数（JSON）Every reading of organ and year (JSON)"),
+    "parser_version": (str, "解析器版本（解析代码的摘要）Parser version (a digest of its code)"),
 }
-VERSION_COLUMNS = {**{k: v for k, v in REPORT_COLUMNS.items() if k != "versions"},
-                   "status": str, "is_current": int, "superseded_by": int}
-ORGAN_COLUMNS = {
-    "organ_id": str, "name": str, "short_name": str, "kind": str, "level": str, **REGION_COLUMNS,
-    "resolved": int, "note": str, "aliases": str, "sources": str, "reports": int, "versions": int,
-    "first_year": int, "last_year": int, "years": str, "missing_years": str,
+VERSION = {
+    **{k: v for k, v in REPORT.items() if k != "versions"},
+    "status": (str, "current（现行）/ duplicate（数字相同的另一份）/ superseded（数字不同的旧版）"
+                    "Version status: current / duplicate (same numbers) / superseded (older, different numbers)"),
+    "is_current": (int, "是否现行版本 1 = current version"),
+    "superseded_by": (int, "现行版本 Current version's id"),
 }
 # The columns every wide table starts with; one more per cell of its statistical table.
-WIDE_FIXED = {"report_id": int, "organ_id": str, "agency": str, "year": int, "province": str, "city": str,
-              "county": str, "admin_level": str, "format_version": str}
+WIDE_FIXED = {
+    "report_id": (int, "报告（现行版本）Report (current version)"), "organ_id": (str, "机关编号 Organ"),
+    "agency": (str, "机关 Agency"), "year": (int, "年度 Year"), "province": (str, "省 Province"),
+    "city": (str, "市 City"), "county": (str, "县 County"), "admin_level": (str, "层级 Level"),
+    "format_version": (str, "此表格式 Format of this table"),
+}
+
+
+def _wide(letter: str) -> TableDef:
+    cols = dict(WIDE_FIXED)
+    cols.update({wide_column(r, c): (int, f"{wide_label(letter, r, c)} ({r} · {c})") for r, c in wide_keys(letter)})
+    return TableDef(f"{WIDE_LABELS[letter]}（每份报告一行，每个单元格一列）Table {letter} in wide form: one row per "
+                    "report, one column per cell", cols, "report_id", [("report_id", "reports", "id")])
+
+
+TABLES: dict[str, TableDef] = {
+    "sources": TableDef("来源（政府网站的年报栏目）Sources: the report columns of government portals that are crawled", {
+        "id": (str, "来源编号 Source id"), "name": (str, "网站主办机关 Organ running the portal"),
+        "platform": (str, "网站平台 CMS platform"), "level": (str, "来源层级 Level of the source"),
+        "base_url": (str, "网站地址 Base URL"), "column_url": (str, "年报栏目地址 URL of the report column"),
+        **REGION}, "id"),
+    "crawl_runs": TableDef("抓取运行 Crawl runs", {
+        "run_id": (str, "运行编号 Run id"), "started_at": (str, "开始 Started"), "finished_at": (str, "结束 Finished"),
+        "status": (str, "状态 Status"), "sources": (int, "来源数 Sources"), "sources_failed": (int, "失败来源数 Sources failed"),
+        "documents_new": (int, "新文件 New documents"), "reports_found": (int, "发现的年报 Reports found"),
+        "raw": (str, "原始记录 Raw JSON")}, "run_id"),
+    "crawl_run_sources": TableDef("每次运行中每个来源的结果 Per-source results of each run", {
+        "run_id": (str, "运行 Run"), "source_id": (str, "来源 Source"), "status": (str, "状态 Status"),
+        "ok": (int, "成功 1 = ok"), "reports_found": (int, "发现的年报 Reports found"),
+        "documents_new": (int, "新文件 New documents"), "failures": (int, "失败数 Failures"), "error": (str, "错误 Error"),
+        "failure_reasons": (str, "失败的文件及原因 Failed documents and why"), "started_at": (str, "开始 Started"),
+        "finished_at": (str, "结束 Finished"), "raw": (str, "原始记录 Raw JSON")},
+        ("run_id", "source_id"), [("run_id", "crawl_runs", "run_id")]),
+    "documents": TableDef("存档原件（每个文件一行，以 SHA-256 标识）Archived originals: one row per stored file, by SHA-256", {
+        "sha256": (str, "文件内容的 SHA-256 SHA-256 of the bytes"), "source_id": (str, "来源 Source"),
+        "role": (str, "article（年报页面）或 attachment（附件）Article page or attachment"),
+        "url": (str, "抓取地址 URL fetched"), "final_url": (str, "重定向后地址 URL after redirects"),
+        "parent_url": (str, "附件所在页面 Page linking the attachment"),
+        "listed_title": (str, "栏目列表中的标题 Title as listed"), "listed_published": (str, "栏目列表中的日期 Date as listed"),
+        "content_type": (str, "服务器声明的类型 Content-Type sent"), "size": (int, "字节数 Size in bytes"),
+        "first_fetched_at": (str, "首次抓取时间 First fetched (UTC)"),
+        "last_fetched_at": (str, "最近抓取时间 Last fetched (UTC)"), "fetch_count": (int, "抓取次数 Times fetched"),
+        "sniffed_type": (str, "识别出的格式 Format sniffed from the bytes"), "extractor": (str, "提取器 Extractor used"),
+        "pages": (int, "页数 Pages"), "ocr": (int, "是否经过文字识别 OCR used"),
+        "extraction_status": (str, "提取状态：ok / failed / error / missing Extraction status"),
+        "extraction_error": (str, "失败原因 Why extraction failed"), "is_report": (int, "是否年报 Is an annual report"),
+        "not_report_reason": (str, "不是年报的原因 Why it is not a report"), "warnings": (str, "警告 Warnings (JSON)")},
+        "sha256", [("source_id", "sources", "id")]),
+    "fetches": TableDef("每次抓取记录 Every fetch of every document", {
+        "id": (int, "序号 Id"), "sha256": (str, "文件 Document"), "url": (str, "地址 URL"),
+        "final_url": (str, "最终地址 Final URL"), "status": (int, "HTTP 状态 HTTP status"),
+        "content_type": (str, "类型 Content-Type"), "size": (int, "字节数 Size"),
+        "fetched_at": (str, "抓取时间 Fetched at (UTC)"), "source_id": (str, "来源 Source"), "role": (str, "角色 Role"),
+        "parent_url": (str, "所在页面 Parent page"), "title": (str, "列表标题 Listed title"),
+        "published": (str, "列表日期 Listed date")}, "id", [("sha256", "documents", "sha256")]),
+    "organs": TableDef("机关（一个机关一个编号：所在行政区划 + 区划内名称）Organs: one identity per organ, by its division "
+                       "and its name within the division", {
+        "organ_id": (str, "机关编号（区划代码-区划内名称）Organ id: division code and the name within the division"),
+        "name": (str, "规范名称 Canonical name"), "short_name": (str, "区划内名称 Name within the division"),
+        "kind": (str, "类别：government 政府 / township 乡镇 / street 街道 / department 部门 / other 其他 Kind"),
+        "level": (str, "层级（依行政区划）Level, from the division tree"), **REGION,
+        "resolved": (int, "是否已确认 1 = division and kind recognised; 0 = its own organ, flagged"),
+        "note": (str, "说明（无法确认的原因、名称对照）Note: why unresolved, or the override applied"),
+        "aliases": (str, "报告中出现过的名称（JSON）Names printed by its reports (JSON)"),
+        "sources": (str, "来源（JSON）Sources its reports came from (JSON)"),
+        "reports": (int, "现行年报数（每年一份）Current reports, one per year"), "versions": (int, "全部版本数 All versions"),
+        "first_year": (int, "最早年度 First year reported"), "last_year": (int, "最近年度 Last year reported"),
+        "years": (str, "有报告的年度 Years with a report"),
+        "missing_years": (str, "中间缺少的年度 Years missing between the first and the last")}, "organ_id"),
+    "report_versions": TableDef("年报的全部版本（含重复发布与被更正的旧版）Every version of every report, with its status",
+                                VERSION, "id",
+                                [("document_sha256", "documents", "sha256"), ("superseded_by", "report_versions", "id"),
+                                 ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")]),
+    # `id` is also the current version's id in report_versions (no foreign key: Datasette would turn the
+    # primary key into a link and the title would lose its link to the report page).
+    "reports": TableDef("年报（每个机关每年一份：现行版本）Reports: one per organ and year, its current version", REPORT,
+                        "id", [("document_sha256", "documents", "sha256"), ("source_id", "sources", "id"),
+                               ("organ_id", "organs", "organ_id")]),
+    "report_texts": TableDef("年报全文与分节（与 reports 分开，浏览和 CSV 更轻）Full text and sections of each report", {
+        "report_id": (int, "报告 Report"), "text": (str, "全文 Full text"),
+        **{k: (str, f"{fmt.SECTION_LABELS[k]} {k}") for k in fmt.SECTION_KEYS}},
+        "report_id", [("report_id", "report_versions", "id")]),
+    "cells": TableDef("表格单元格（长表，每个数字可追溯到原件和位置）Table cells, long form: every number traces to its "
+                      "document and position", {
+        "report_id": (int, "报告 Report"), "tbl": (str, "表：A 主动公开 / B 申请 / C 复议诉讼 Table"),
+        "row": (str, "行键 Row key"), "col": (str, "列键 Column key"), "raw": (str, "原文 Cell text as printed"),
+        "value": (int, "数值（不确定时为空）Number (null unless read with certainty)"),
+        "semantic": (str, "NUMERIC / ZERO / EMPTY（空白）/ NA（不适用：/、—、无）/ TEXT Meaning of the cell"),
+        "certain": (int, "是否确定 1 = read with certainty"), "note": (str, "说明（不确定时的最佳读数）Note"),
+        "block": (int, "所在块（文件中第几个段落或表格，从 0 起）Block of the document holding the cell"),
+        "block_row": (int, "块内行号 Row within that table"), "block_col": (int, "块内列号 Column within that table"),
+        "location": (str, "其他位置信息（JSON）Other location details (JSON)")},
+        ("report_id", "tbl", "row", "col"), [("report_id", "report_versions", "id")], without_rowid=True),
+    "checks": TableDef("校验结果（格式规则，见 format.md §6）Checks: each consistency rule per report", {
+        "report_id": (int, "报告 Report"), "rule": (str, "规则编号 Rule number"), "name": (str, "规则 Rule"),
+        "soft": (int, "软性规则 1 = soft rule"),
+        "status": (str, "pass（通过）/ fail（未通过）/ not_assessable（无法评估）Result"), "detail": (str, "说明 Detail")},
+        ("report_id", "rule"), [("report_id", "report_versions", "id")]),
+    **{name: _wide(letter) for letter, name in WIDE_TABLES.items()},
+}
+
+_SQL_TYPES = {int: "INTEGER", str: "TEXT", float: "FLOAT"}
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create every table (empty) with keys and foreign keys."""
-    db["sources"].create(
-        {"id": str, "name": str, "platform": str, "level": str, "base_url": str, "column_url": str, **REGION_COLUMNS},
-        pk="id",
-    )
-    db["crawl_runs"].create(
-        {"run_id": str, "started_at": str, "finished_at": str, "status": str, "sources": int, "sources_failed": int,
-         "documents_new": int, "reports_found": int, "raw": str},
-        pk="run_id",
-    )
-    db["crawl_run_sources"].create(
-        {"run_id": str, "source_id": str, "status": str, "ok": int, "reports_found": int, "documents_new": int,
-         "failures": int, "error": str, "failure_reasons": str, "started_at": str, "finished_at": str, "raw": str},
-        pk=("run_id", "source_id"),
-        foreign_keys=[("run_id", "crawl_runs", "run_id")],
-    )
-    db["documents"].create(
-        {"sha256": str, "source_id": str, "role": str, "url": str, "final_url": str, "parent_url": str,
-         "listed_title": str, "listed_published": str, "content_type": str, "size": int,
-         "first_fetched_at": str, "last_fetched_at": str, "fetch_count": int, "sniffed_type": str,
-         "extractor": str, "pages": int, "ocr": int, "extraction_status": str, "extraction_error": str,
-         "is_report": int, "not_report_reason": str, "warnings": str},
-        pk="sha256",
-        foreign_keys=[("source_id", "sources", "id")],
-    )
-    db["fetches"].create(
-        {"id": int, "sha256": str, "url": str, "final_url": str, "status": int, "content_type": str, "size": int,
-         "fetched_at": str, "source_id": str, "role": str, "parent_url": str, "title": str, "published": str},
-        pk="id",
-        foreign_keys=[("sha256", "documents", "sha256")],
-    )
-    db["organs"].create(ORGAN_COLUMNS, pk="organ_id")
-    db["report_versions"].create(
-        VERSION_COLUMNS, pk="id",
-        foreign_keys=[("document_sha256", "documents", "sha256"), ("superseded_by", "report_versions", "id"),
-                      ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")],
-    )
-    db["reports"].create(
-        REPORT_COLUMNS, pk="id",
-        # `id` is also the current version's id in report_versions (no foreign key: Datasette would turn the
-        # primary key into a link and the title would lose its link to the report page).
-        foreign_keys=[("document_sha256", "documents", "sha256"),
-                      ("source_id", "sources", "id"), ("organ_id", "organs", "organ_id")],
-    )
-    db["report_texts"].create(
-        {"report_id": int, "text": str, "overview": str, "active_disclosure": str, "applications": str,
-         "review_litigation": str, "problems": str, "other": str},
-        pk="report_id",
-        foreign_keys=[("report_id", "report_versions", "id")],
-    )
-    # 200 cells per report: WITHOUT ROWID so the key is stored once (no separate primary-key index).
-    db.execute("""
-        CREATE TABLE [cells] (
-            [report_id] INTEGER NOT NULL REFERENCES [report_versions]([id]),
-            [tbl] TEXT NOT NULL, [row] TEXT NOT NULL, [col] TEXT NOT NULL,
-            [raw] TEXT, [value] INTEGER, [semantic] TEXT, [certain] INTEGER, [note] TEXT,
-            [block] INTEGER, [block_row] INTEGER, [block_col] INTEGER, [location] TEXT,
-            PRIMARY KEY ([report_id], [tbl], [row], [col])
-        ) WITHOUT ROWID
-    """)
-    db["checks"].create(
-        {"report_id": int, "rule": str, "name": str, "soft": int, "status": str, "detail": str},
-        pk=("report_id", "rule"),
-        foreign_keys=[("report_id", "report_versions", "id")],
-    )
-    for letter, name in WIDE_TABLES.items():
-        cols = dict(WIDE_FIXED)
-        cols.update({wide_column(r, c): int for r, c in wide_keys(letter)})
-        db[name].create(cols, pk="report_id", foreign_keys=[("report_id", "reports", "id")])
-    # Contentless FTS5 over pipeline-computed bigram tokens (archive/fts.py); rowid = reports.id (current only).
+    """Create every table (empty) with keys and foreign keys, as declared in TABLES."""
+    for name, table in TABLES.items():
+        if table.without_rowid:
+            pk = [table.pk] if isinstance(table.pk, str) else list(table.pk)
+            refs = {col: (other, key) for col, other, key in table.foreign_keys}
+            cols = [f"[{c}] {_SQL_TYPES[t]}" + (" NOT NULL" if c in pk else "")
+                    + (f" REFERENCES [{refs[c][0]}]([{refs[c][1]}])" if c in refs else "")
+                    for c, t in table.types().items()]
+            db.execute(f"CREATE TABLE [{name}] ({', '.join(cols)}, PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})) "
+                       "WITHOUT ROWID")
+        else:
+            db[name].create(table.types(), pk=table.pk, foreign_keys=table.foreign_keys)
+    # Contentless FTS5 over pipeline-computed bigram tokens (archive/db/fts.py); rowid = reports.id.
     db.execute("CREATE VIRTUAL TABLE reports_fts USING fts5(title, text, content='')")
+
+
+def insert_sql(table: str, columns: list[str] | None = None, replace: bool = False) -> str:
+    """An insert of the given columns (default: all, in declared order), checked against the declaration."""
+    declared = TABLES[table].columns
+    columns = list(declared) if columns is None else columns
+    unknown = [c for c in columns if c not in declared]
+    if unknown:
+        raise KeyError(f"{table} has no column {unknown}")
+    return (f"insert {'or replace ' if replace else ''}into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"values ({', '.join('?' * len(columns))})")
+
+
+def values(table: str, row: dict) -> tuple:
+    """A row as the tuple `insert_sql(table)` expects; a key the table does not declare is an error."""
+    declared = TABLES[table].columns
+    unknown = [k for k in row if k not in declared]
+    if unknown:
+        raise KeyError(f"{table} has no column {unknown}")
+    return tuple(row.get(c) for c in declared)
 
 
 def index(db: sqlite_utils.Database) -> None:
@@ -171,7 +278,7 @@ def index(db: sqlite_utils.Database) -> None:
             db[table].create_index(cols, if_not_exists=True)
 
 
-VIEWS = {
+VIEW_SQL = {
     "cell_provenance": """
         select c.report_id, r.organ_id, r.agency, r.year, r.status, c.tbl, c.row, c.col, c.raw, c.value,
                c.semantic, c.certain, r.document_sha256, r.url, c.block, c.block_row, c.block_col, c.location
@@ -196,6 +303,27 @@ VIEWS = {
 }
 
 
+VIEW_DESCRIPTIONS = {
+    "source_status": "来源健康状况：最近成功、发现数、失败及原因 Source health: last success, reports, failures and why",
+    "cell_provenance": "单元格及其原件（SHA-256、地址、位置）Cells with their original document and position",
+}
+# Column descriptions of the views (a column taken from a table keeps that table's description).
+VIEW_COLUMNS = {
+    "cell_provenance": {
+        **TABLES["cells"].descriptions(), "organ_id": REPORT["organ_id"][1], "agency": REPORT["agency"][1],
+        "year": REPORT["year"][1], "status": VERSION["status"][1],
+        "document_sha256": "原件 SHA-256 Original document", "url": "原件地址 URL of the original"},
+    "source_status": {
+        "source_id": "来源 Source", "name": "网站主办机关 Organ running the portal", "platform": "平台 Platform",
+        "level": "层级 Level", "province": REGION["province"][1], "city": REGION["city"][1],
+        "county": REGION["county"][1], "last_success": "最近一次成功抓取 Last successful crawl",
+        "last_status": "最近一次状态 Last status", "last_error": "最近一次错误 Last error",
+        "last_reports_found": "最近一次发现的年报 Reports found last time",
+        "last_documents_new": "最近一次新文件 New documents last time", "failed_runs": "失败次数 Failed runs",
+        "reports": "现行年报数 Current reports", "bad_documents": "无法读取的文件 Unreadable documents"},
+}
+
+
 def views(db: sqlite_utils.Database) -> None:
-    for name, sql in VIEWS.items():
+    for name, sql in VIEW_SQL.items():
         db.create_view(name, sql, replace=True)

@@ -6,9 +6,6 @@ from datasette.utils import tilde_encode
 
 from pipeline import schema as fmt
 
-SECTION_ORDER = ["overview", "active_disclosure", "applications", "review_litigation", "problems", "other"]
-
-
 def _cell(cells: dict, table: str, row: str, col: str) -> dict:
     c = cells.get((table, row, col))
     if c is None:
@@ -73,7 +70,7 @@ async def load(db, rid: int) -> dict | None:
         "select id, title, status, published, url, role from report_versions where organ_id = ? and year = ? "
         "and id != ? order by is_current desc, published desc", [report["organ_id"], report["year"], rid])).rows] \
         if report["organ_id"] and report["year"] else []
-    sections = [{"key": k, "label": fmt.SECTION_LABELS[k], "text": texts.get(k)} for k in SECTION_ORDER
+    sections = [{"key": k, "label": fmt.SECTION_LABELS[k], "text": texts.get(k)} for k in fmt.SECTION_KEYS
                 if texts.get(k)]
     return {
         "report": report,
