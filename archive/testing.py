@@ -14,6 +14,7 @@ from pathlib import Path
 
 from archive.db.build import Processed
 from archive.store import ArchiveStore, FetchRecord
+from pipeline.extract.errors import ExtractionError
 
 SOURCES = [  # id, name, platform, division_code, level
     ("trs-yuanzhou", "宜春市袁州区人民政府", "trs", "360902", "县级"),
@@ -26,10 +27,6 @@ AGENCIES = {
     "vsb-shangluo": ["洛南县人民政府", "商洛市教育局", "丹凤县人民政府"],
 }
 WORDS = list("行政复议诉讼公开申请年度报告信息不予处理政府工作情况主动") + ["2023年", "2022年", "，", "。", "；"]
-
-
-class ExtractionError(ValueError):
-    pass
 
 
 def envelope_processor(data: bytes, filename, content_type) -> Processed:

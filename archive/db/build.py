@@ -32,6 +32,7 @@ from archive.db.organs import OrganRegistry, resolve
 from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9
+from pipeline.extract.errors import ExtractionError
 from pipeline.schema import SECTION_KEYS
 from pipeline.tables import ParsedCell
 
@@ -472,9 +473,9 @@ def _process(store: ArchiveStore, info: DocumentInfo, processor: Processor) -> t
         return None, "missing", f"original not in the archive: {exc}"
     try:
         processed = processor(data, info.filename(), info.first.content_type)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
-        if type(exc).__name__ == "ExtractionError":
-            return None, "failed", str(exc) or type(exc).__name__
+    except ExtractionError as exc:  # the document is bad: recorded with its reason
+        return None, "failed", str(exc) or type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the build
         return None, "error", f"{type(exc).__name__}: {exc}"
     return processed, "ok", None
 
