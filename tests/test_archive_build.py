@@ -109,18 +109,52 @@ def test_fts_readable_with_plain_sqlite(built):
     assert fks == 1
 
 
+def export_rows(db, tmp_path, *args):
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(export, ["--db", str(db), *args, "--out", str(out)])
+    return result, (list(csv.reader(open(out, encoding="utf-8-sig"))) if out.exists() else [])
+
+
 def test_export_filters_like_facets(built, tmp_path):
     _, db, _, _ = built
-    out = tmp_path / "apps.csv"
-    result = CliRunner().invoke(export, ["--db", str(db), "--table", "applications", "--year", "2023",
-                                         "--province", "浙江省", "--out", str(out)])
+    result, rows = export_rows(db, tmp_path, "--table", "applications", "--year", "2023", "--province", "浙江省",
+                               "--keys")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
+    records = [dict(zip(rows[0], r)) for r in rows[1:]]
     want = q(db, "select count(*) from applications where year = 2023 and province = '浙江省'")[0][0]
-    assert len(rows) == want > 0
-    assert all(r["year"] == "2023" and r["province"] == "浙江省" for r in rows)
-    bad = CliRunner().invoke(export, ["--db", str(db), "--table", "nope"])
-    assert bad.exit_code != 0
+    assert len(records) == want > 0
+    assert all(r["year"] == "2023" and r["province"] == "浙江省" for r in records)
+
+
+def test_export_unknown_table_is_refused(built, tmp_path):
+    _, db, _, _ = built
+    assert export_rows(db, tmp_path, "--table", "nope")[0].exit_code != 0
+
+
+def test_export_headers_are_the_official_chinese_labels(built, tmp_path):
+    _, db, _, _ = built
+    _, rows = export_rows(db, tmp_path, "--table", "applications")
+    assert rows[0][:2] == ["报告（现行版本）", "机关编号"] and "一、本年新收政府信息公开申请数量 · 总计" in rows[0]
+
+
+@pytest.mark.parametrize("given", ["浙江", "浙江省", "330000", "33"])
+def test_export_province_by_short_name_full_name_or_code(built, tmp_path, given):
+    _, db, _, _ = built
+    _, rows = export_rows(db, tmp_path, "--table", "reports", "--province", given, "--keys")
+    want = q(db, "select count(*) from reports where province = '浙江省'")[0][0]
+    assert len(rows) - 1 == want > 0
+
+
+def test_export_that_matches_nothing_says_so_and_fails(built, tmp_path):
+    _, db, _, _ = built
+    result, _ = export_rows(db, tmp_path, "--table", "applications", "--year", "1999")
+    assert result.exit_code == 1 and "no rows in applications match year=1999" in result.output
+
+
+def test_export_unknown_province_is_refused(built, tmp_path):
+    _, db, _, _ = built
+    result, _ = export_rows(db, tmp_path, "--table", "reports", "--province", "火星")
+    assert result.exit_code == 2 and "no province" in result.output
 
 
 def test_crawler_run_shape(tmp_path):

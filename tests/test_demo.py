@@ -113,3 +113,20 @@ def test_rule_6_as_the_manifest_numbers_say(demo_db):
     got = {organ_year[url]: status for url, status in conn.execute(
         "select r.article_url, c.status from checks c join reports r on r.id = c.report_id where c.rule = '6'")}
     assert got == want and {"pass", "fail", "not_assessable"} <= set(got.values())
+
+
+def test_excel_download_of_applications_is_one_row_per_organ_year(demo_db):
+    import asyncio
+    import io
+
+    import openpyxl
+
+    from archive.web.site import make_datasette
+
+    work, manifest, _ = demo_db
+
+    async def go():
+        return await make_datasette(work / "nianbao.db").client.get("/nianbao/applications.xlsx")
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(asyncio.run(go()).content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "报告（现行版本）" and len(rows) - 2 == len(current_in_manifest(manifest))

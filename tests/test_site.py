@@ -206,3 +206,39 @@ def test_over_http(server):
         urllib.request.urlopen(req, timeout=10)
     status, body = get(f"{base}/nianbao.json?sql=" + urllib.parse.quote("select count(*) as n from reports"))
     assert json.loads(body)["rows"] == [[CURRENT]]
+
+
+def xlsx_rows(ds, path):
+    import openpyxl
+
+    async def go():
+        return await ds.client.get(path)
+
+    r = run(go())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    return list(openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+
+
+def test_excel_download_has_chinese_headers_and_every_current_report(site):
+    _, db = site
+    rows = xlsx_rows(make_datasette(db), "/nianbao/applications.xlsx")
+    n = sqlite3.connect(db).execute("select count(*) from applications").fetchone()[0]
+    assert (rows[0][2], rows[1][2], len(rows) - 2) == ("机关", "agency", n)
+
+
+def test_excel_download_keeps_the_page_filters(site):
+    _, db = site
+    rows = xlsx_rows(make_datasette(db), "/nianbao/reports.xlsx?" + urllib.parse.urlencode(
+        {"_search": "复议", "province": "浙江省"}))
+    want = {r for r in truth(db, "复议") if sqlite3.connect(db).execute(
+        "select province from reports where id = ?", (r,)).fetchone()[0] == "浙江省"}
+    assert {row[0] for row in rows[2:]} == want
+
+
+def test_excel_link_on_every_table_page(site):
+    _, db = site
+
+    async def go():
+        return await make_datasette(db).client.get("/nianbao/reports")
+
+    assert "reports.xlsx" in run(go()).text

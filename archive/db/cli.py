@@ -68,37 +68,60 @@ def export_sql(table: str, year: int | None, province: str | None, level: str | 
     return sql + f" order by {ORDER.get(table, 'rowid')}", params
 
 
+def province_name(value: str) -> str:
+    """江西 / 江西省 / 36 / 360000 -> 江西省 (the name the database stores); a clear error for anything else."""
+    from pipeline.divisions import by_code, index
+
+    text = value.strip()
+    if text.isdigit():
+        region = by_code(text)
+        if region is not None and region.province:
+            return region.province
+    provinces = sorted({r.province for r in index().values() if r.province})
+    matches = [p for p in provinces if p == text] or [p for p in provinces if p.startswith(text)]
+    if len(matches) == 1:
+        return matches[0]
+    raise click.BadParameter(f"no province {value!r}" + (f" (which one: {', '.join(matches)}?)" if matches else
+                                                          f"; one of: {', '.join(provinces)}"), param_hint="--province")
+
+
 @click.command()
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True))
 @click.option("--table", required=True, help="Table or view: " + ", ".join(EXPORT_TABLES))
 @click.option("--year", type=int)
-@click.option("--province", help="省 e.g. 江西省")
+@click.option("--province", help="省: 江西, 江西省 or its code 360000")
 @click.option("--level", help="admin level e.g. 乡镇, 县级")
 @click.option("--all-versions", is_flag=True,
               help="Every version (duplicates and superseded ones too): `reports` reads report_versions, cells, "
                    "checks and report_texts keep every version's rows. The wide tables hold current versions only.")
+@click.option("--keys", is_flag=True, help="Machine column names as the header (default: the official Chinese labels).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="-", help="CSV file (default stdout).")
-def export(db_path, table, year, province, level, all_versions, out):
+def export(db_path, table, year, province, level, all_versions, keys, out):
     """Write a table as CSV (UTF-8 with BOM for spreadsheets): one row per organ-year unless --all-versions,
-    filtered like the site's facets."""
+    filtered like the site's facets, headed by the official Chinese labels. Exits 1 when nothing matches."""
     import sqlite3
 
     from archive.db.schema import WIDE_TABLES
+    from archive.web.excel import chinese_label, column_descriptions
 
     if all_versions and table in WIDE_TABLES.values():
         raise click.BadParameter(f"{table} holds current versions only; every version's cells are in `cells` "
                                  "(export --table cells --all-versions)")
+    province = province_name(province) if province else None
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     sql, params = export_sql(table, year, province, level, all_versions)
-    columns = [r[1] for r in conn.execute(f"pragma table_info([{export_source(table, all_versions)}])")]
+    source = export_source(table, all_versions)
+    columns = [r[1] for r in conn.execute(f"pragma table_info([{source}])")]
     for col, value in (("year", year), ("province", province), ("admin_level", level)):
         if value is not None and col not in columns:
             raise click.BadParameter(f"{table} has no column {col}")
     cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    descriptions = column_descriptions(source)
     fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8-sig", newline="")
     try:
         writer = csv.writer(fh)
-        writer.writerow([d[0] for d in cur.description])
+        writer.writerow(names if keys else [chinese_label(descriptions.get(c), c) for c in names])
         n = 0
         for row in cur:
             writer.writerow(row)
@@ -107,3 +130,6 @@ def export(db_path, table, year, province, level, all_versions, out):
         if fh is not sys.stdout:
             fh.close()
     click.echo(f"{n} rows", err=True)
+    if n == 0:
+        filters = ", ".join(f"{k}={v}" for k, v in (("year", year), ("province", province), ("level", level)) if v)
+        raise click.ClickException(f"no rows in {table}" + (f" match {filters}" if filters else ""))

@@ -9,6 +9,7 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
+* ``.xlsx`` beside ``.csv`` on every table, view and query: Chinese headers (`archive.web.excel`).
 * Column facets of ``reports`` are counted in one pass over the matching ids
   (`archive.web.fast_search`).
 """
@@ -23,7 +24,7 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from archive.db import fts
-from archive.web import charts, fast_search, report_view
+from archive.web import charts, excel, fast_search, report_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else is octet-stream
@@ -161,6 +162,11 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(f'<a href="{datasette.urls.path("/-/original/" + value)}" title="{value}">'
                       f'{value[:12]}…</a>')
     return None
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return {"extension": "xlsx", "render": excel.render_xlsx, "can_render": excel.can_render_xlsx}
 
 
 @hookimpl
