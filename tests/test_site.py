@@ -121,7 +121,7 @@ def test_facets_and_csv(site):
     async def go():
         r = await ds.client.get("/nianbao/reports.json?_size=0")
         facets = r.json()["facet_results"]
-        assert set(facets) >= {"province", "year", "admin_level", "format_version", "checks_failed"}
+        assert set(facets) >= {"province", "year", "admin_level", "format_version", "checks_failed_hard", "checks_failed_soft"}
         counts = {f["value"]: f["count"] for f in facets["province"]["results"]}
         assert counts == dict(conn.execute("select province, count(*) from reports where province is not null "
                                            "group by province").fetchall())
@@ -242,3 +242,29 @@ def test_excel_link_on_every_table_page(site):
         return await make_datasette(db).client.get("/nianbao/reports")
 
     assert "reports.xlsx" in run(go()).text
+
+
+def test_checks_on_the_report_page_read_in_chinese(site):
+    _, db = site
+    conn = sqlite3.connect(db)
+    rid, = conn.execute("select r.id from reports r join checks c on c.report_id = r.id and c.rule = '1' "
+                        "where c.status = 'pass' limit 1").fetchone()
+
+    async def go():
+        return await make_datasette(db).client.get(f"/-/report/{rid}")
+
+    text = run(go()).text
+    assert "申请总量平衡" in text and "通过 pass" in text and "硬性 hard" in text
+
+
+def test_rules_page_lists_every_rule_with_its_failures(site):
+    _, db = site
+    conn = sqlite3.connect(db)
+    failing = conn.execute("select count(*) from checks where rule = '9' and status = 'fail' "
+                           "and report_id in (select id from reports)").fetchone()[0]
+
+    async def go():
+        return await make_datasette(db).client.get("/-/rules")
+
+    text = run(go()).text
+    assert text.count('<tr id="rule-') == 12 and "跨年度结转衔接" in text and f"status=fail\">{failing}</a>" in text

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from archive.db import cross_year, evidence, fts, regions, schema
+from archive.db import cross_year, evidence, fts, regions, rules, schema
 from archive import runs
 from archive.db.evidence import Reading
 from archive.db.organs import OrganRegistry, resolve
@@ -290,6 +290,7 @@ class Writer:
                 srows[-1]["division_code"] = s.get("division_code")
         if srows:
             self.db["sources"].insert_all(srows)
+        self.db["rules"].insert_all(rules.rows())
         if run_rows:
             self.db["crawl_runs"].insert_all(run_rows)
         if source_rows:

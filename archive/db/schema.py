@@ -210,11 +210,14 @@ TABLES: dict[str, TableDef] = {
         "block_row": (int, "块内行号 Row within that table"), "block_col": (int, "块内列号 Column within that table"),
         "location": (str, "其他位置信息（JSON）Other location details (JSON)")},
         ("report_id", "tbl", "row", "col"), [("report_id", "report_versions", "id")], without_rowid=True),
-    "checks": TableDef("校验结果（格式规则，见 format.md §6）Checks: each consistency rule per report", {
+    "rules": TableDef("校验规则（中文说明，英文在旁；网站 /-/rules）The consistency rules, explained", {
+        "rule": (str, "规则编号 Rule number"), "name": (str, "规则代码 Rule key"), "soft": (int, "软性规则 1 = soft rule"),
+        "title": (str, "规则名称 Rule"), "explanation": (str, "规则内容 What the rule says")}, "rule"),
+    "checks": TableDef("校验结果（每份报告每条规则一行，规则见 rules 表）Checks: each consistency rule per report", {
         "report_id": (int, "报告 Report"), "rule": (str, "规则编号 Rule number"), "name": (str, "规则 Rule"),
         "soft": (int, "软性规则 1 = soft rule"),
         "status": (str, "pass（通过）/ fail（未通过）/ not_assessable（无法评估）Result"), "detail": (str, "说明 Detail")},
-        ("report_id", "rule"), [("report_id", "report_versions", "id")]),
+        ("report_id", "rule"), [("report_id", "report_versions", "id"), ("rule", "rules", "rule")]),
     **{name: _wide(letter) for letter, name in WIDE_TABLES.items()},
 }
 

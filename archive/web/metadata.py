@@ -14,7 +14,7 @@ from archive.db import schema
 from archive.web.charts import OUTCOMES
 
 DB = "nianbao"
-FACETS = ["province", "year", "admin_level", "format_version", "checks_failed"]
+FACETS = ["province", "year", "admin_level", "format_version", "checks_failed_hard", "checks_failed_soft"]
 
 APPLICATION_SUMS = {
     "new_received": "本年新收 received", "carried_over": "上年结转 carried over",
@@ -108,7 +108,7 @@ def build() -> dict:
     tables["source_status"].update({
         "sortable_columns": ["source_id", "last_success", "failed_runs", "reports", "bad_documents"]})
     tables["documents"]["facets"] = ["extraction_status", "sniffed_type", "source_id"]
-    tables["checks"]["facets"] = ["rule", "status"]
+    tables["checks"]["facets"] = ["rule", "status", "soft"]
     tables["cells"]["facets"] = ["tbl", "semantic"]
     tables["reports_fts"] = {"hidden": True}
     return {

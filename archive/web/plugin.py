@@ -8,6 +8,7 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
   ranked canned search query.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
+* ``/-/rules``: every consistency rule in Chinese with English beside, and how many reports fail it.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
 * ``.xlsx`` beside ``.csv`` on every table, view and query: Chinese headers (`archive.web.excel`).
 * Column facets of ``reports`` are counted in one pass over the matching ids
@@ -110,6 +111,18 @@ async def original_file(datasette, request):
     return Response(path.read_bytes(), status=200, headers=headers, content_type=content_type)
 
 
+async def rules_page(datasette, request):
+    db_name = _db_name(datasette)
+    db = datasette.get_database(db_name)
+    counts = {(r["rule"], r["status"]): r["n"] for r in (await db.execute(
+        "select rule, status, count(*) as n from checks where report_id in (select id from reports) "
+        "group by rule, status")).rows}
+    rows = [dict(r) | {"failed": counts.get((r["rule"], "fail"), 0), "passed": counts.get((r["rule"], "pass"), 0)}
+            for r in (await db.execute("select * from rules order by cast(rule as integer)")).rows]
+    context = {"database": db_name, "rules": rows}
+    return Response.html(await datasette.render_template("nianbao_rules.html", context, request=request))
+
+
 async def charts_page(datasette, request):
     db_name = _db_name(datasette)
     db = datasette.get_database(db_name)
@@ -143,6 +156,7 @@ def register_routes():
         (r"^/-/report/(?P<id>\d{1,19})$", report_page),
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
         (r"^/-/charts$", charts_page),
+        (r"^/-/rules$", rules_page),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datasette.utils import tilde_encode
 
+from archive.db import rules
 from pipeline import schema as fmt
 
 def _cell(cells: dict, table: str, row: str, col: str) -> dict:
@@ -62,7 +63,11 @@ async def load(db, rid: int) -> dict | None:
     cells = {(c["tbl"], c["row"], c["col"]): dict(c)
              for c in (await db.execute("select * from cells where report_id = ?", [rid])).rows}
     checks = [dict(c) for c in (await db.execute(
-        "select * from checks where report_id = ? order by cast(rule as integer), rule", [rid])).rows]
+        "select c.*, r.title, r.explanation from checks c left join rules r on r.rule = c.rule "
+        "where c.report_id = ? order by cast(c.rule as integer), c.rule", [rid])).rows]
+    for c in checks:
+        c["status_label"] = rules.STATUS.get(c["status"], c["status"])
+        c["detail_zh"] = rules.in_chinese(c["detail"])
     texts = (await db.execute("select * from report_texts where report_id = ?", [rid])).first()
     texts = dict(texts) if texts else {}
     document = (await db.execute("select * from documents where sha256 = ?", [report["document_sha256"]])).first()
