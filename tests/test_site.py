@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import fts
+from archive.db.own_words import own_words
 from archive.web.site import make_datasette
 from archive.testing import make_site, served
 
@@ -30,13 +31,18 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def truth(db, query, table="reports"):
-    """Reports whose title or text contains every term: a plain substring search."""
+def truth(db, query, column="own_words"):
+    """Reports whose title or own words (default) or full text contain every term: a plain substring search,
+    the boilerplate taken off by `own_words` independently of the index."""
     conn = sqlite3.connect(db)
-    rows = conn.execute(f"select r.id, r.title, t.text from [{table}] r join report_texts t on t.report_id = r.id")
-    return {rid for rid, title, text in rows if fts.matches(query, title or "") or all(
-        t in fts.normalize(title or "") or t in fts.normalize(text or "") for t in fts.query_terms(query))
-            and fts.query_terms(query)}
+    rows = conn.execute("select r.id, r.title, t.text from reports r join report_texts t on t.report_id = r.id")
+    terms = fts.query_terms(query)
+    out = set()
+    for rid, title, text in rows:
+        body = own_words(text) if column == "own_words" else text
+        if terms and all(t in fts.normalize(title or "") or t in fts.normalize(body or "") for t in terms):
+            out.add(rid)
+    return out
 
 
 async def search_ids(ds, query, table="reports"):
@@ -268,3 +274,77 @@ def test_rules_page_lists_every_rule_with_its_failures(site):
 
     text = run(go()).text
     assert text.count('<tr id="rule-') == 12 and "跨年度结转衔接" in text and f"status=fail\">{failing}</a>" in text
+
+
+def organ_page(db, organ_id, archive=None):
+    from datasette.utils import tilde_encode
+
+    async def go():
+        return await make_datasette(db, archive).client.get("/-/organ/" + tilde_encode(organ_id))
+
+    return run(go())
+
+
+def test_organ_page_lists_its_reports_year_by_year(site):
+    root, db = site
+    conn = sqlite3.connect(db)
+    organ_id, years = conn.execute("select organ_id, years from organs where reports >= 2 order by organ_id").fetchone()
+    r = organ_page(db, organ_id, root / "archive")
+    table = r.text[r.text.index('id="nb-organ-reports"'):r.text.index('id="nb-organ-figures"')]
+    assert r.status_code == 200 and [int(y) for y in years.split(",")] == [
+        int(cell) for cell in __import__("re").findall(r"<tr>\s*<td>(\d{4})</td>", table)]
+
+
+def test_organ_page_shows_the_change_from_year_to_year(site):
+    _, db = site
+    conn = sqlite3.connect(db)
+    organ_id, = conn.execute("select organ_id from organs where reports >= 2 order by organ_id").fetchone()
+    values = [v for v, in conn.execute(
+        "select a.new_received__total from applications a join reports r on r.id = a.report_id "
+        "where r.organ_id = ? order by r.year", (organ_id,))]
+    text = organ_page(db, organ_id).text
+    assert f"{values[1]} <span class=\"nb-change\">({values[1] - values[0]:+d})</span>" in text
+
+
+def test_unknown_organ_is_404(site):
+    _, db = site
+    assert organ_page(db, "000000-nothing").status_code == 404
+
+
+def test_organ_ids_link_to_the_organ_page(site):
+    _, db = site
+
+    async def go():
+        return await make_datasette(db).client.get("/nianbao/reports")
+
+    assert 'href="/-/organ/' in run(go()).text
+
+
+def canned(db, name, **params):
+    async def go():
+        return await make_datasette(db).client.get(f"/nianbao/{name}.json?" + urllib.parse.urlencode(
+            {**params, "_shape": "array"}))
+
+    r = run(go())
+    assert r.status_code == 200, r.text[:300]
+    return r.json()
+
+
+def test_search_everything_is_an_exact_substring_search_of_all_text(site):
+    _, db = site
+    for q in ("复议", "行政复议", "公开 议", "2023年"):
+        assert {r["id"] for r in canned(db, "search_everything", q=q)} == truth(db, q, column="text"), q
+
+
+def test_ranked_search_pages_past_100_and_gives_the_total(tmp_path_factory):
+    db = make_site(tmp_path_factory.mktemp("many"), n_reports=6, n_plain=230, seed=9)
+    want = truth(db, "年")
+    first, second = canned(db, "search", q="年"), canned(db, "search", q="年", page="2")
+    pages = [r["id"] for r in first + second + canned(db, "search", q="年", page="3")]
+    assert len(want) > 200 and first[0]["hits"] == len(want) and len(first) == 100 and sorted(pages) == sorted(want)
+
+
+def test_snippet_marks_every_term(site):
+    _, db = site
+    rows = canned(db, "search_everything", q="复议 诉讼")
+    assert rows and all("⟦复议⟧" in r["snippet"] and "⟦诉讼⟧" in r["snippet"] for r in rows)

@@ -29,6 +29,7 @@ from archive.db import cross_year, evidence, fts, regions, rules, schema
 from archive import runs
 from archive.db.evidence import Reading
 from archive.db.organs import OrganRegistry, resolve
+from archive.db.own_words import own_words
 from archive.processed import ProcessedCache
 from archive.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9
@@ -235,7 +236,8 @@ class Writer:
         self.conn.execute(self.sql["report_versions"], schema.values("report_versions", row))
         sections = parsed.get("sections") or {}
         self.conn.execute(self.sql["report_texts"], schema.values("report_texts", {
-            "report_id": rid, "text": processed.text, **{k: sections.get(k) for k in SECTION_KEYS}}))
+            "report_id": rid, "text": processed.text, "own_words": own_words(processed.text),
+            **{k: sections.get(k) for k in SECTION_KEYS}}))
         self.conn.executemany(self.sql["cells"], [schema.values("cells", {
             "report_id": rid, "tbl": c.get("table"), "row": c.get("row"), "col": c.get("col"), "raw": c.get("raw"),
             "value": _int_value(c.get("value")), "semantic": c.get("semantic"),
@@ -298,7 +300,8 @@ class Writer:
         self.conn.commit()
         schema.index(self.db)
         schema.views(self.db)
-        self.conn.execute("insert into reports_fts(reports_fts) values ('optimize')")
+        for index in ("reports_fts", "reports_fulltext_fts"):
+            self.conn.execute(f"insert into {index}({index}) values ('optimize')")
         self.conn.commit()
         self.conn.execute("ANALYZE")
         self.conn.commit()
@@ -390,11 +393,14 @@ class Writer:
                 update [{name}] set organ_id = r.organ_id, agency = r.agency, year = r.year, province = r.province,
                   city = r.city, county = r.county, admin_level = r.admin_level
                 from reports r where r.id = [{name}].report_id""")
-        for rid, title, text in self.conn.execute(
-                "select r.id, r.title, t.text from reports r join report_texts t on t.report_id = r.id "
+        for rid, title, text, words in self.conn.execute(
+                "select r.id, r.title, t.text, t.own_words from reports r join report_texts t on t.report_id = r.id "
                 "order by r.id").fetchall():
+            title = fts.index_text(title or "")
             self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)",
-                              (rid, fts.index_text(title or ""), fts.index_text(text or "")))
+                              (rid, title, fts.index_text(words or "")))
+            self.conn.execute("insert into reports_fulltext_fts(rowid, title, text) values (?,?,?)",
+                              (rid, title, fts.index_text(text or "")))
 
     def _write_organs(self, organs: OrganRegistry) -> None:
         stats: dict[str, dict] = {}

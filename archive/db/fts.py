@@ -136,8 +136,9 @@ def matches(query: str, text: str) -> bool:
 MARK = ("\u27e6", "\u27e7")  # ⟦ ⟧: never in report text (【】 is), readable in CSV, <mark> on the site
 
 
-def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = MARK) -> str:
-    """A keyword-in-context excerpt around the first hit, hits wrapped in `mark`."""
+def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = MARK, most: int = 3) -> str:
+    """Keyword-in-context excerpts around the first hit of every term (at most `most` windows, joined by …),
+    every hit inside them wrapped in `mark`."""
     if not text:
         return ""
     terms = query_terms(query)
@@ -148,12 +149,24 @@ def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = MARK
         norm = normalize(text)
         # NFKC may change lengths; fall back to showing the normalised text then.
         base = text if len(norm) == len(text) else norm
-    hits = sorted((norm.find(t), t) for t in terms if t in norm)
-    if not hits:
+    firsts = sorted((norm.find(t), t) for t in terms if t in norm)
+    if not firsts:
         return base[: 2 * width].replace("\n", " ")
-    start = max(0, hits[0][0] - width)
-    end = min(len(base), hits[0][0] + len(hits[0][1]) + width)
-    window_norm = norm[start:end]
+    windows: list[list[int]] = []
+    for pos, term in firsts:
+        start, end = max(0, pos - width), min(len(base), pos + len(term) + width)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    pieces = []
+    for start, end in windows[:most]:
+        pieces.append(_marked(base[start:end], norm[start:end], terms, mark))
+    out = " … ".join(pieces).replace("\n", " ")
+    return ("…" if windows[0][0] > 0 else "") + out + ("…" if windows[min(len(windows), most) - 1][1] < len(base) else "")
+
+
+def _marked(window: str, window_norm: str, terms: list[str], mark: tuple[str, str]) -> str:
     spans: list[tuple[int, int]] = []
     for t in terms:
         i = window_norm.find(t)
@@ -166,12 +179,10 @@ def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = MARK
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    window = base[start:end]
     out, pos = [], 0
     for a, b in merged:
         out.append(window[pos:a])
         out.append(mark[0] + window[a:b] + mark[1])
         pos = b
     out.append(window[pos:])
-    text_out = "".join(out).replace("\n", " ")
-    return ("…" if start > 0 else "") + text_out + ("…" if end < len(base) else "")
+    return "".join(out)

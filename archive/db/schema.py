@@ -197,6 +197,9 @@ TABLES: dict[str, TableDef] = {
                                ("organ_id", "organs", "organ_id")]),
     "report_texts": TableDef("年报全文与分节（与 reports 分开，浏览和 CSV 更轻）Full text and sections of each report", {
         "report_id": (int, "报告 Report"), "text": (str, "全文 Full text"),
+        "own_words": (str, "报告自己的文字（去掉格式的标题、表格标签和套话，默认检索的内容）The report in its own words: "
+                           "the text without the form's headings, table labels and stock sentences (what the default "
+                           "search looks in)"),
         **{k: (str, f"{fmt.SECTION_LABELS[k]} {k}") for k in fmt.SECTION_KEYS}},
         "report_id", [("report_id", "report_versions", "id")]),
     "cells": TableDef("表格单元格（长表，每个数字可追溯到原件和位置）Table cells, long form: every number traces to its "
@@ -237,8 +240,10 @@ def create(db: sqlite_utils.Database) -> None:
                        "WITHOUT ROWID")
         else:
             db[name].create(table.types(), pk=table.pk, foreign_keys=table.foreign_keys)
-    # Contentless FTS5 over pipeline-computed bigram tokens (archive/db/fts.py); rowid = reports.id.
+    # Contentless FTS5 over pipeline-computed bigram tokens (archive/db/fts.py); rowid = reports.id. The default
+    # index holds a report's own words (archive/db/own_words.py); the full-text one everything it prints.
     db.execute("CREATE VIRTUAL TABLE reports_fts USING fts5(title, text, content='')")
+    db.execute("CREATE VIRTUAL TABLE reports_fulltext_fts USING fts5(title, text, content='')")
 
 
 def insert_sql(table: str, columns: list[str] | None = None, replace: bool = False) -> str:

@@ -8,6 +8,7 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
   ranked canned search query.
 * ``/-/report/<id>``: a report laid out like the official format, with checks and sections.
 * ``/-/original/<sha256>``: the archived original, by its digest only, as a download.
+* ``/-/organ/<organ_id>``: an organ's reports year by year, main figures side by side, checks across years.
 * ``/-/rules``: every consistency rule in Chinese with English beside, and how many reports fail it.
 * ``/-/charts``: applications over the years and outcome shares (inline SVG, no JavaScript).
 * ``.xlsx`` beside ``.csv`` on every table, view and query: Chinese headers (`archive.web.excel`).
@@ -21,11 +22,12 @@ import html
 from pathlib import Path
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from archive.db import fts
-from archive.web import charts, excel, fast_search, report_view
+from archive.web import charts, excel, fast_search, organ_view, report_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else is octet-stream
@@ -111,6 +113,16 @@ async def original_file(datasette, request):
     return Response(path.read_bytes(), status=200, headers=headers, content_type=content_type)
 
 
+async def organ_page(datasette, request):
+    db_name = _db_name(datasette)
+    db = datasette.get_database(db_name)
+    context = await organ_view.load(db, tilde_decode(request.url_vars["organ_id"]))
+    if context is None:
+        raise NotFound("no such organ")
+    context.update(database=db_name, has_archive=bool(_archive_dir(datasette)))
+    return Response.html(await datasette.render_template("nianbao_organ.html", context, request=request))
+
+
 async def rules_page(datasette, request):
     db_name = _db_name(datasette)
     db = datasette.get_database(db_name)
@@ -157,6 +169,7 @@ def register_routes():
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
         (r"^/-/charts$", charts_page),
         (r"^/-/rules$", rules_page),
+        (r"^/-/organ/(?P<organ_id>[^/]{1,200})$", organ_page),
     ]
 
 
@@ -167,6 +180,13 @@ def render_cell(row, value, column, table, database, datasette):
     if table in ("reports", "report_versions", None) and column == "title" and value and "id" in row.keys() \
             and isinstance(row["id"], int):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
+    if column == "organ_id" and isinstance(value, dict):  # the foreign key expanded to {value, label}
+        label, value = value.get("label"), value.get("value")
+        if isinstance(value, str) and value:
+            return Markup(f'<a href="{datasette.urls.path("/-/organ/" + tilde_encode(value))}">'
+                          f'{html.escape(label or value)}</a>')
+    if column == "organ_id" and isinstance(value, str) and value:
+        return Markup(f'<a href="{datasette.urls.path("/-/organ/" + tilde_encode(value))}">{html.escape(value)}</a>')
     if column == "report_id" and isinstance(value, int) and table not in ("report_texts",):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(value))}">{value}</a>')
     if column == "snippet" and isinstance(value, str) and fts.MARK[0] in value:
