@@ -163,9 +163,12 @@ def test_report_page_original_and_charts(site):
                        "未经复议直接起诉", f">{raw}<", "nb-checks", "一、总体情况"):
             assert marker in r.text, marker
         r = await ds.client.get(f"/-/original/{sha}")
+        kind, title = conn.execute("select d.sniffed_type, r.title from documents d join reports r "
+                                   "on r.document_sha256 = d.sha256 where d.sha256 = ?", (sha,)).fetchone()
         assert r.status_code == 200
-        assert r.headers["content-disposition"].startswith("attachment;")
-        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["content-disposition"].startswith("inline;" if kind in ("html", "pdf") else "attachment;")
+        assert urllib.parse.quote(title) in r.headers["content-disposition"]
+        assert r.headers["x-content-type-options"] == "nosniff" and "sandbox" in r.headers["content-security-policy"]
         assert r.content == (root / "archive" / "objects" / sha[:2] / sha[2:4] / sha).read_bytes()
         for bad in ("/-/original/" + "0" * 64, "/-/original/..%2f..%2fetc%2fpasswd", "/-/original/" + sha.upper(),
                     "/-/report/999999999999"):
@@ -348,3 +351,27 @@ def test_snippet_marks_every_term(site):
     _, db = site
     rows = canned(db, "search_everything", q="复议 诉讼")
     assert rows and all("⟦复议⟧" in r["snippet"] and "⟦诉讼⟧" in r["snippet"] for r in rows)
+
+
+def test_word_originals_download_under_the_report_title_over_http(server):
+    base, root, db = server
+    sha, title = sqlite3.connect(db).execute(
+        "select d.sha256, v.title from documents d join report_versions v on v.document_sha256 = d.sha256 "
+        "where d.sniffed_type = 'docx' limit 1").fetchone()
+    with urllib.request.urlopen(f"{base}/-/original/{sha}", timeout=20) as resp:
+        body, disposition = resp.read(), resp.headers["content-disposition"]
+    assert body == (root / "archive" / "objects" / sha[:2] / sha[2:4] / sha).read_bytes()
+    assert disposition.startswith("attachment;") and disposition.endswith(urllib.parse.quote(f"{title}.docx"))
+
+
+def test_report_page_gives_a_gbt7714_citation(site):
+    _, db = site
+    rid, organ, title, published, url, sha = sqlite3.connect(db).execute(
+        "select id, organ_name, title, published, article_url, document_sha256 from reports "
+        "where role = 'attachment' limit 1").fetchone()
+
+    async def go():
+        return await make_datasette(db).client.get(f"/-/report/{rid}")
+
+    text = run(go()).text
+    assert f"{organ}. {title}[EB/OL]. ({published})[2026-11-01]. {url}. 存档 archived copy: sha256 {sha}." in text

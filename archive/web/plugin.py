@@ -19,11 +19,13 @@ Registered as the ``nianbao`` entry point of the ``datasette`` group (pyproject.
 from __future__ import annotations
 
 import html
+import re
+import urllib.parse
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from archive.db import fts
@@ -91,10 +93,24 @@ async def report_page(datasette, request):
     return Response.html(await datasette.render_template("nianbao_report.html", context, request=request))
 
 
+INLINE_TYPES = {"pdf", "pdf-scanned", "html", "text"}  # shown in the browser (sandboxed); the rest downloads
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def download_name(title: str | None, sha: str, ext: str) -> str:
+    """A file name made from the report's title (what a reader saves it as), else from the digest."""
+    name = _UNSAFE_NAME.sub(" ", title or "").strip(" .")[:80]
+    return f"{name or sha}.{ext}"
+
+
 async def original_file(datasette, request):
+    """The archived original, found by its digest only; streamed, never read whole into memory."""
     sha = request.url_vars["sha256"]
     db = datasette.get_database(_db_name(datasette))
-    row = (await db.execute("select sniffed_type from documents where sha256 = ?", [sha])).first()
+    row = (await db.execute(
+        "select d.sniffed_type, coalesce((select v.title from report_versions v where v.document_sha256 = d.sha256 "
+        "order by v.is_current desc limit 1), d.listed_title) as title from documents d where d.sha256 = ?",
+        [sha])).first()
     archive_dir = _archive_dir(datasette)
     if row is None or not archive_dir:
         raise NotFound("no such archived original")
@@ -103,14 +119,19 @@ async def original_file(datasette, request):
     path = ArchiveStore(archive_dir).object_path(sha)  # validates the digest: no path can escape
     if not path.is_file():
         raise NotFound("original missing from the archive")
-    content_type, ext = DOWNLOAD_TYPES.get(row["sniffed_type"] or "", ("application/octet-stream", "bin"))
+    kind = row["sniffed_type"] or ""
+    content_type, ext = DOWNLOAD_TYPES.get(kind, ("application/octet-stream", "bin"))
+    name = download_name(row["title"], sha, ext)
+    disposition = "inline" if kind in INLINE_TYPES else "attachment"
     headers = {
-        "Content-Disposition": f'attachment; filename="{sha}.{ext}"',
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox; default-src 'none'",
-        "Cache-Control": "public, max-age=31536000, immutable",
+        "content-disposition": f'{disposition}; filename="{sha[:16]}.{ext}"; '
+                               f"filename*=UTF-8''{urllib.parse.quote(name)}",
+        "x-content-type-options": "nosniff",
+        # A portal's page may carry scripts: shown inline it runs none, loads nothing and reaches nothing.
+        "content-security-policy": "sandbox; default-src 'none'; img-src 'none'; style-src 'unsafe-inline'",
+        "cache-control": "public, max-age=31536000, immutable",
     }
-    return Response(path.read_bytes(), status=200, headers=headers, content_type=content_type)
+    return AsgiFileDownload(path, content_type=content_type, headers=headers)
 
 
 async def organ_page(datasette, request):

@@ -55,6 +55,17 @@ def table_c(cells: dict) -> dict:
     }
 
 
+def citation(report: dict, document: dict | None) -> str:
+    """GB/T 7714-2015 for an electronic resource: 责任者. 题名[EB/OL]. (发布日期)[引用日期]. 网址. + the archived copy."""
+    organ = report.get("organ_name") or report.get("agency") or "佚名"
+    title = report.get("title") or "政府信息公开工作年度报告"
+    published = f"({report['published']})" if report.get("published") else ""
+    retrieved = f"[{(document or {}).get('first_fetched_at', '')[:10]}]" if (document or {}).get("first_fetched_at") else ""
+    url = report.get("article_url") or report.get("url") or ""
+    return (f"{organ}. {title}[EB/OL]. {published}{retrieved}. {url}. "
+            f"存档 archived copy: sha256 {report.get('document_sha256')}.")
+
+
 async def load(db, rid: int) -> dict | None:
     report = (await db.execute("select * from report_versions where id = ?", [rid])).first()
     if report is None:
@@ -89,4 +100,5 @@ async def load(db, rid: int) -> dict | None:
         "full_text": texts.get("text") or "",
         "versions": versions,
         "organ_path": tilde_encode(report["organ_id"]) if report.get("organ_id") else None,
+        "citation": citation(report, dict(document) if document else None),
     }
