@@ -5,8 +5,11 @@ crawl every source → rebuild the database from the archive → publish it atom
 Exit codes (one line per problem on stderr):
   0   all sources healthy, database published
   1   a source broke (named); the database was still rebuilt and published from what the archive holds
+  2   the source registry is bad (every bad line named); nothing was crawled or published
   3   the run failed (crawl crashed or the build failed); the previously published database is untouched
   75  another run holds the lock (EX_TEMPFAIL: cron will simply try again next time)
+
+The log (ARCHIVE_DIR/logs/nianbao-run.log) is rotated at `LOG_MAX_BYTES`, keeping `LOG_BACKUPS` old files.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import datetime as dt
 import fcntl
 import json
 import logging
+from logging.handlers import RotatingFileHandler
 import os
 import shutil
 import subprocess
@@ -24,7 +28,8 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_SOURCE_BROKEN, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3, 75
+EXIT_OK, EXIT_SOURCE_BROKEN, EXIT_BAD_REGISTRY, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
+LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5
 log = logging.getLogger("nianbao.run")
 
 
@@ -53,8 +58,13 @@ def run_lock(path: Path):
 
 
 def _setup_logging(log_file: Path) -> logging.Handler:
+    """The run's log, rotated before a run once it has grown past LOG_MAX_BYTES (the crawl and the build
+    append to it too, so it is rotated between runs, never in the middle of one)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler = RotatingFileHandler(log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    if log_file.exists() and log_file.stat().st_size >= LOG_MAX_BYTES:
+        handler.doRollover()
+    handler.maxBytes = 0  # no rollover while the run writes: the crawl's process holds the file open too
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -121,13 +131,20 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) 
     failed = False
     log.info("run started: archive %s, database %s", archive_dir, db)
     if crawl:
-        rc = crawl_step(sources, archive_dir, archive_dir / ".jobdir", polite, log_file)
+        jobdir = archive_dir / ".jobdir"
+        rc = crawl_step(sources, archive_dir, jobdir, polite, log_file)
         record = latest_run_record(archive_dir)
         if rc == 1:
             problems += broken_sources(record) or ["a source broke (see the crawl run record)"]
+        elif rc == 2:
+            return _finish([f"the source registry is bad (the crawl's lines above name each bad line, see "
+                            f"{log_file}); nothing was crawled, the published database {db} is unchanged"],
+                           EXIT_BAD_REGISTRY, echo)
         elif rc != 0:
-            failed = True
-            problems.append(f"crawl failed with exit code {rc} (see {log_file}); it resumes on the next run")
+            resume = ("its queue is kept in " + str(jobdir) + " and the next run resumes it" if jobdir.exists()
+                      else "the next run crawls again from the listings")
+            return _finish([f"crawl failed with exit code {rc} (see {log_file}); {resume}; the published "
+                            f"database {db} is unchanged"], EXIT_FAILED, echo)
     try:
         with open(log_file, "a", encoding="utf-8") as progress:
             counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress,
@@ -137,10 +154,13 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) 
         log.exception("build failed")
         failed = True
         problems.append(f"build failed: {exc!r}; the previous database at {db} is unchanged")
+    return _finish(problems, EXIT_FAILED if failed else EXIT_SOURCE_BROKEN if problems else EXIT_OK, echo)
+
+
+def _finish(problems: list[str], status: int, echo) -> int:
     for line in problems:
         log.error(line)
         echo(f"nianbao run: {line}")
-    status = EXIT_FAILED if failed else EXIT_SOURCE_BROKEN if problems else EXIT_OK
     log.info("run finished with exit code %d", status)
     return status
 

@@ -194,7 +194,7 @@ def test_metadata_describes_every_table_and_column(built):
     _, db, _, _ = built
     conn = sqlite3.connect(db)
     names = [r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view') "
-                                        "and name not like 'reports_fts%' and name not like 'sqlite_%'")]
+                                        "and name not like 'reports_%fts%' and name not like 'sqlite_%'")]
     for name in names:
         assert name in tables and tables[name].get("description"), name
         columns = [r[1] for r in conn.execute(f"pragma table_info([{name}])")]
@@ -202,3 +202,46 @@ def test_metadata_describes_every_table_and_column(built):
         assert not missing, (name, missing)
         for text in tables[name]["columns"].values():
             assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and any("a" <= ch.lower() <= "z" for ch in text), text
+
+
+def test_an_empty_archive_builds_an_empty_database(tmp_path):
+    (tmp_path / "archive").mkdir()
+    counts = build(tmp_path / "archive", tmp_path / "empty.db", progress=False)
+    assert counts == {"documents": 0, "reports": 0, "failed": 0, "not_report": 0}
+    assert q(tmp_path / "empty.db", "select count(*) from rules")[0][0] == 12
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """Source a failed in the first run and recovered; source b ran fine but two documents failed."""
+    import json
+
+    root = tmp_path_factory.mktemp("runs")
+    (root / "archive" / "runs").mkdir(parents=True)
+    (root / "archive" / "sources.csv").write_text("id,name,url,platform\na,甲县人民政府,http://127.0.0.1/a/,trs\n"
+                                                  "b,乙县人民政府,http://127.0.0.1/b/,trs\n", encoding="utf-8")
+    for run_id, a, b in (("20261101T000000Z", {"status": "failed", "ok": False, "error": "HTTP 500"},
+                          {"status": "ok", "ok": True}),
+                         ("20261102T000000Z", {"status": "ok", "ok": True},
+                          {"status": "ok", "ok": True, "failed": 2,
+                           "failures": [{"url": "http://127.0.0.1/b/1.pdf", "kind": "http", "reason": "HTTP 404"}]})):
+        run = {"run_id": run_id, "started_at": run_id, "finished_at": run_id, "sources": {"a": a, "b": b}}
+        (root / "archive" / "runs" / f"{run_id}.json").write_text(json.dumps(run), encoding="utf-8")
+    build(root / "archive", root / "n.db", progress=False)
+    return root / "n.db"
+
+
+def test_a_recovered_source_is_not_listed_as_broken(two_runs):
+    import asyncio
+
+    from archive.web.site import make_datasette
+
+    async def go():
+        return await make_datasette(two_runs).client.get("/n/broken_sources.json?_shape=array")
+
+    assert [r["source_id"] for r in asyncio.run(go()).json()] == []
+
+
+def test_last_error_comes_from_the_latest_failure(two_runs):
+    rows = dict((r[0], r[1:]) for r in q(two_runs, "select source_id, last_error, failed_runs from source_status"))
+    assert rows["a"] == ("HTTP 500", 1) and "HTTP 404" in rows["b"][0]

@@ -101,3 +101,25 @@ def test_second_cron_run_waits_for_the_lock(tmp_path):
     with run_lock(archive / ".nianbao-run.lock"):
         messages = []
         assert run_cycle(archive, tmp_path / "db.sqlite", crawl=False, echo=messages.append) == EXIT_LOCKED
+
+
+def test_a_bad_registry_exits_2_and_publishes_nothing(tmp_path):
+    bad = tmp_path / "sources.csv"
+    bad.write_text("id,name,url,platform\nok-1,某县人民政府,http://127.0.0.1:9/col/,trs\nbad id!,x,not-a-url,nope\n",
+                   encoding="utf-8")
+    db = tmp_path / "nianbao.db"
+    db.write_bytes(b"the published file")
+    proc = nianbao_run(bad, tmp_path / "archive", db, dict(os.environ))
+    assert (proc.returncode, db.read_bytes()) == (2, b"the published file")
+    assert "source registry is bad" in proc.stderr and "resumes" not in proc.stderr
+
+
+def test_the_log_is_rotated_between_runs(tmp_path, monkeypatch):
+    from nianbao import run as run_module
+
+    monkeypatch.setattr(run_module, "LOG_MAX_BYTES", 1000)
+    log = tmp_path / "archive" / "logs" / "nianbao-run.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("x" * 2000, encoding="utf-8")
+    status = run_module.run_cycle(tmp_path / "archive", tmp_path / "nianbao.db", crawl=False, echo=lambda m: None)
+    assert (status, log.with_name("nianbao-run.log.1").stat().st_size, "run finished" in log.read_text()) == (0, 2000, True)

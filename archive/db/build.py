@@ -349,10 +349,11 @@ class Writer:
                     else other.published == best.published
                 rows[other.id].update(status="duplicate" if same else "superseded", is_current=0,
                                       superseded_by=best.id)
-        columns = list(next(iter(rows.values())).keys()) if rows else []
-        self.conn.executemany(
-            f"update report_versions set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
-            [tuple(r[c] for c in columns) + (rid,) for rid, r in rows.items()])
+        if rows:
+            columns = list(next(iter(rows.values())))
+            self.conn.executemany(
+                f"update report_versions set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
+                [tuple(r[c] for c in columns) + (rid,) for rid, r in rows.items()])
         self._check_across_years()
         self.conn.execute("""
             update report_versions set

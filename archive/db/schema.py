@@ -297,8 +297,10 @@ VIEW_SQL = {
           (select max(r.finished_at) from crawl_run_sources r where r.source_id = s.id and r.ok = 1) as last_success,
           (select r.status from crawl_run_sources r where r.source_id = s.id
              order by r.started_at desc, r.run_id desc limit 1) as last_status,
-          (select r.error from crawl_run_sources r where r.source_id = s.id
-             order by r.started_at desc, r.run_id desc limit 1) as last_error,
+          (select coalesce(r.error, r.failure_reasons) from crawl_run_sources r where r.source_id = s.id
+             and (r.ok = 0 or r.failures > 0) order by r.started_at desc, r.run_id desc limit 1) as last_error,
+          (select r.started_at from crawl_run_sources r where r.source_id = s.id
+             and (r.ok = 0 or r.failures > 0) order by r.started_at desc, r.run_id desc limit 1) as last_failure_at,
           (select r.reports_found from crawl_run_sources r where r.source_id = s.id
              order by r.started_at desc, r.run_id desc limit 1) as last_reports_found,
           (select r.documents_new from crawl_run_sources r where r.source_id = s.id
@@ -325,7 +327,9 @@ VIEW_COLUMNS = {
         "source_id": "来源 Source", "name": "网站主办机关 Organ running the portal", "platform": "平台 Platform",
         "level": "层级 Level", "province": REGION["province"][1], "city": REGION["city"][1],
         "county": REGION["county"][1], "last_success": "最近一次成功抓取 Last successful crawl",
-        "last_status": "最近一次状态 Last status", "last_error": "最近一次错误 Last error",
+        "last_status": "最近一次状态 Last status",
+        "last_error": "最近一次失败的原因（整个来源或个别文件）Why it last failed (the source, or documents)",
+        "last_failure_at": "最近一次失败的时间 When it last failed",
         "last_reports_found": "最近一次发现的年报 Reports found last time",
         "last_documents_new": "最近一次新文件 New documents last time", "failed_runs": "失败次数 Failed runs",
         "reports": "现行年报数 Current reports", "bad_documents": "无法读取的文件 Unreadable documents"},

@@ -86,9 +86,11 @@ def canned_queries() -> dict:
         },
         "broken_sources": {
             "title": "出问题的来源 Broken sources",
+            "description": "最近一次抓取出问题或有无法读取文件的来源；failed_runs 为历史失败次数。Sources whose latest "
+                           "crawl failed or that hold unreadable documents; failed_runs counts the past failures.",
             "sql": ("select * from source_status\n"
                     "where last_status is null or lower(last_status) not in ('ok', 'success', 'succeeded')\n"
-                    "   or bad_documents > 0 or failed_runs > 0\norder by source_id"),
+                    "   or bad_documents > 0\norder by source_id"),
         },
         "failed_documents": {
             "title": "无法读取的文件 Documents that could not be read",
