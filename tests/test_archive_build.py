@@ -245,3 +245,59 @@ def test_a_recovered_source_is_not_listed_as_broken(two_runs):
 def test_last_error_comes_from_the_latest_failure(two_runs):
     rows = dict((r[0], r[1:]) for r in q(two_runs, "select source_id, last_error, failed_runs from source_status"))
     assert rows["a"] == ("HTTP 500", 1) and "HTTP 404" in rows["b"][0]
+
+
+@pytest.fixture(scope="module")
+def bundle(built, tmp_path_factory):
+    _, db, _, _ = built
+    out = tmp_path_factory.mktemp("bundle")
+    result = CliRunner().invoke(export, ["--db", str(db), "--bundle", str(out)])
+    assert result.exit_code == 0, result.output
+    return db, out
+
+
+def test_bundle_csv_has_chinese_headers_and_current_rows(bundle):
+    db, out = bundle
+    rows = list(csv.reader(open(out / "applications.csv", encoding="utf-8-sig")))
+    assert rows[0][:3] == ["报告（现行版本）", "机关编号", "机关"] and len(rows) - 1 == q(db, "select count(*) from applications")[0][0]
+
+
+def test_bundle_parquet_equals_the_table(bundle):
+    import pyarrow.parquet as pq
+
+    db, out = bundle
+    table = pq.read_table(out / "reports.parquet")
+    assert table.column("id").to_pylist() == [r[0] for r in q(db, "select id from reports order by id")]
+    assert "机关" in table.schema.field("agency").metadata[b"label_zh"].decode()
+
+
+def test_bundle_cells_only_of_current_reports(bundle):
+    import pyarrow.parquet as pq
+
+    db, out = bundle
+    want = q(db, "select count(*) from cells where report_id in (select id from reports)")[0][0]
+    assert pq.read_metadata(out / "cells.parquet").num_rows == want < q(db, "select count(*) from cells")[0][0]
+
+
+def test_bundle_data_dictionary_describes_every_column(bundle):
+    _, out = bundle
+    rows = list(csv.DictReader(open(out / "data_dictionary.csv", encoding="utf-8-sig")))
+    described = {(r["表 table"], r["字段 column"]) for r in rows if r["字段 column"]}
+    assert ("applications", "new_received__total") in described and ("reports", "organ_id") in described
+
+
+def test_bundle_is_served_and_listed(bundle):
+    import asyncio
+
+    from archive.web.site import make_datasette
+
+    db, out = bundle
+    ds = make_datasette(db, bundle_dir=out)
+
+    async def go():
+        return [await ds.client.get(p, follow_redirects=True)
+                for p in ("/-/bundle/", "/-/bundle/reports.parquet", "/-/bundle/..%2fx.csv", "/-/bundle/nope.csv")]
+
+    listing, parquet, escape, missing = asyncio.run(go())
+    assert "reports.parquet" in listing.text and parquet.content == (out / "reports.parquet").read_bytes()
+    assert (escape.status_code, missing.status_code) == (404, 404)

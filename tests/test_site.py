@@ -375,3 +375,15 @@ def test_report_page_gives_a_gbt7714_citation(site):
 
     text = run(go()).text
     assert f"{organ}. {title}[EB/OL]. ({published})[2026-11-01]. {url}. 存档 archived copy: sha256 {sha}." in text
+
+
+def test_landing_leads_with_a_search_of_the_reports(site):
+    _, db = site
+
+    async def go():
+        ds = make_datasette(db)
+        return (await ds.client.get("/")).text, (await ds.client.get("/nianbao")).text
+
+    home, database = run(go())
+    for page in (home, database):
+        assert 'action="/nianbao/reports"' in page and 'href="/-/charts"' in page and 'href="/nianbao.db"' in page

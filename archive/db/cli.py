@@ -87,7 +87,9 @@ def province_name(value: str) -> str:
 
 @click.command()
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--table", required=True, help="Table or view: " + ", ".join(EXPORT_TABLES))
+@click.option("--table", help="Table or view: " + ", ".join(EXPORT_TABLES))
+@click.option("--bundle", "bundle", type=click.Path(file_okay=False), default=None,
+              help="Write every current table as CSV and Parquet with a data dictionary into this directory.")
 @click.option("--year", type=int)
 @click.option("--province", help="省: 江西, 江西省 or its code 360000")
 @click.option("--level", help="admin level e.g. 乡镇, 县级")
@@ -96,11 +98,20 @@ def province_name(value: str) -> str:
                    "checks and report_texts keep every version's rows. The wide tables hold current versions only.")
 @click.option("--keys", is_flag=True, help="Machine column names as the header (default: the official Chinese labels).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="-", help="CSV file (default stdout).")
-def export(db_path, table, year, province, level, all_versions, keys, out):
+def export(db_path, table, bundle, year, province, level, all_versions, keys, out):
     """Write a table as CSV (UTF-8 with BOM for spreadsheets): one row per organ-year unless --all-versions,
-    filtered like the site's facets, headed by the official Chinese labels. Exits 1 when nothing matches."""
+    filtered like the site's facets, headed by the official Chinese labels. Exits 1 when nothing matches.
+    With --bundle DIR: every current table as CSV and Parquet, with a data dictionary."""
     import sqlite3
 
+    if bundle:
+        from archive.db.bundle import write_bundle
+
+        for name, n in write_bundle(db_path, bundle).items():
+            click.echo(f"{name}: {n} rows", err=True)
+        return
+    if not table:
+        raise click.UsageError("give --table (or --bundle DIR)")
     from archive.db.schema import WIDE_TABLES
     from archive.web.excel import chinese_label, column_descriptions
 

@@ -23,6 +23,22 @@ APPLICATION_SUMS = {
 }
 
 
+# The way in, on the home page and the database page: search first, then the ways to browse and download.
+LANDING = (
+    '<form class="nb-landing-search" action="/nianbao/reports" method="get">'
+    '<label for="nb-q">检索报告 Search the reports </label>'
+    '<input id="nb-q" type="search" name="_search" placeholder="例如 复议 依申请 e.g. 复议" size="30">'
+    '<input type="submit" value="检索 Search"></form>'
+    '<p>浏览 Browse: <a href="/nianbao/reports">年报 reports</a>（每个机关每年一份 one per organ and year） · '
+    '<a href="/nianbao/organs">机关 organs</a> · <a href="/nianbao/applications">依申请公开 applications</a> · '
+    '<a href="/-/charts">图表 charts</a> · <a href="/-/rules">校验规则 rules</a> · '
+    '<a href="/nianbao/search_everything">全文检索 search everything</a></p>'
+    '<p>下载 Download: 每页都有 CSV 和 Excel 链接 every page has CSV and Excel links · '
+    '<a href="/nianbao.db">整个数据库 the whole database (SQLite)</a> · '
+    '<a href="/-/bundle/">批量数据 bulk CSV + Parquet</a>（如已发布 when published）</p>'
+)
+
+
 def search_query(index: str, column: str, title: str, description: str) -> dict:
     """A ranked search over one of the two indexes: 100 hits a page (`page`), the total on every row,
     a snippet of the report's text with every term marked."""
@@ -136,14 +152,11 @@ def build() -> dict:
             "<p>各级行政机关依《中华人民共和国政府信息公开条例》第四十九、五十条发布的政府信息公开工作年度报告：原件存档、"
             "三张统计表逐格读取、勾稽关系校验。An open archive of the annual reports that Chinese government organs publish "
             "under articles 49–50 of the Regulations on Open Government Information: originals kept, the three statistical "
-            "tables read cell by cell, consistency rules checked.</p>"
-            "<p>检索：在 reports 表的搜索框输入中文词语（多个词用空格分开）；或用 <code>search</code> 查询按相关度排序。"
-            "Search: type Chinese words in the search box of <code>reports</code>, or use the ranked <code>search</code> "
-            "query. Every number links back to its archived original (<code>documents</code>, by SHA-256).</p>"),
+            "tables read cell by cell, consistency rules checked.</p>" + LANDING),
         "source": "各级人民政府及其部门门户网站的政府信息公开年报栏目 Government portals' annual-report columns",
         "license": "数据为政府公开信息；代码 MIT Data: published government information; code: MIT",
         "about": "nianbao",
-        "databases": {DB: {"description": "年报数据库 The reports database", "tables": tables,
+        "databases": {DB: {"description_html": "<p>年报数据库 The reports database.</p>" + LANDING, "tables": tables,
                            "queries": canned_queries()}},
         "plugins": {"nianbao": {}},
     }

@@ -134,6 +134,34 @@ async def original_file(datasette, request):
     return AsgiFileDownload(path, content_type=content_type, headers=headers)
 
 
+_BUNDLE_FILE = re.compile(r"^[a-z_]+\.(?:csv|parquet|txt)$")
+
+
+def _bundle_dir(datasette) -> Path | None:
+    path = (datasette.plugin_config("nianbao") or {}).get("bundle_dir")
+    return Path(path) if path else None
+
+
+async def bundle_page(datasette, request):
+    """The bulk download (`nianbao export --bundle DIR`, served with `nianbao serve --bundle-dir DIR`)."""
+    root = _bundle_dir(datasette)
+    name = request.url_vars.get("name")
+    if root is None or not root.is_dir():
+        raise NotFound("no bulk download is published here")
+    if not name:
+        files = sorted(p.name for p in root.iterdir() if _BUNDLE_FILE.match(p.name))
+        items = "".join(f'<li><a href="{datasette.urls.path("/-/bundle/" + f)}">{f}</a> '
+                        f'({(root / f).stat().st_size:,} bytes)</li>' for f in files)
+        return Response.html(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>批量数据 Bulk download</title>"
+                             f"</head><body><h1>批量数据 Bulk download</h1><ul>{items}</ul></body></html>")
+    if not _BUNDLE_FILE.match(name) or not (root / name).is_file():
+        raise NotFound("no such file in the bulk download")
+    kind = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
+            "txt": "text/plain; charset=utf-8"}[name.rsplit(".", 1)[1]]
+    return AsgiFileDownload(root / name, content_type=kind, headers={
+        "content-disposition": f'attachment; filename="{name}"', "x-content-type-options": "nosniff"})
+
+
 async def organ_page(datasette, request):
     db_name = _db_name(datasette)
     db = datasette.get_database(db_name)
@@ -190,6 +218,7 @@ def register_routes():
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
         (r"^/-/charts$", charts_page),
         (r"^/-/rules$", rules_page),
+        (r"^/-/bundle/(?P<name>[^/]*)$", bundle_page),
         (r"^/-/organ/(?P<organ_id>[^/]{1,200})$", organ_page),
     ]
 
@@ -234,12 +263,15 @@ def extra_template_vars(datasette):
     return {"nianbao_charts_url": datasette.urls.path("/-/charts")}
 
 
-def load_metadata(archive_dir: str | None = None) -> dict:
+def load_metadata(archive_dir: str | None = None, bundle_dir: str | None = None) -> dict:
     """The site's metadata, made by `archive.web.metadata` (inside the package: an installed copy serves too;
     the repository's datasette_metadata.json is the same, written out for `datasette -m`)."""
     from archive.web.metadata import build
 
     data = build()
+    config = data.setdefault("plugins", {}).setdefault("nianbao", {})
     if archive_dir:
-        data.setdefault("plugins", {}).setdefault("nianbao", {})["archive_dir"] = str(archive_dir)
+        config["archive_dir"] = str(archive_dir)
+    if bundle_dir:
+        config["bundle_dir"] = str(bundle_dir)
     return data

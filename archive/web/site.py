@@ -26,22 +26,27 @@ def register_plugin() -> None:
         pm.register(plugin, name="nianbao")
 
 
-def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None) -> dict:
-    meta = copy.deepcopy(plugin.load_metadata(archive_dir))
+def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None,
+                 bundle_dir: str | Path | None = None) -> dict:
+    meta = copy.deepcopy(plugin.load_metadata(archive_dir, bundle_dir))
     name = Path(db_path).stem
     dbs = meta.get("databases", {})
     if "nianbao" in dbs and name != "nianbao":
         dbs[name] = dbs.pop("nianbao")
+        for holder in (meta, dbs[name]):  # the landing links name the database
+            if "description_html" in holder:
+                holder["description_html"] = holder["description_html"].replace("/nianbao", f"/{name}")
     meta.setdefault("plugins", {}).setdefault("nianbao", {})["database"] = name
     return meta
 
 
-def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None, **kwargs) -> Datasette:
+def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None,
+                   bundle_dir: str | Path | None = None, **kwargs) -> Datasette:
     """Datasette over `db_path`, immutable (opened read-only, counts cached, searches counted once)."""
     register_plugin()
     ds = Datasette(
         immutables=[str(db_path)],
-        metadata=metadata_for(db_path, archive_dir),
+        metadata=metadata_for(db_path, archive_dir, bundle_dir),
         settings=dict(SETTINGS, **kwargs.pop("settings", {})),
         **kwargs,
     )
