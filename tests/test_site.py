@@ -174,7 +174,7 @@ def test_report_page_original_and_charts(site):
                     "/-/report/999999999999"):
             assert (await ds.client.get(bad, follow_redirects=True)).status_code == 404, bad
         r = await ds.client.get("/-/charts")
-        assert r.status_code == 200 and r.text.count('<svg role="img"') == 3 and "<rect" in r.text
+        assert r.status_code == 200 and r.text.count('<svg role="img"') == 4 and "<rect" in r.text
         for name in ("applications_by_province_year", "inconsistent_reports", "broken_sources", "failed_documents"):
             r = await ds.client.get(f"/nianbao/{name}.json?_shape=array")
             assert r.status_code == 200, name
@@ -387,3 +387,38 @@ def test_landing_leads_with_a_search_of_the_reports(site):
     home, database = run(go())
     for page in (home, database):
         assert 'action="/nianbao/reports"' in page and 'href="/-/charts"' in page and 'href="/nianbao.db"' in page
+
+
+def chart_page(db, **filters):
+    async def go():
+        return await make_datasette(db).client.get("/-/charts?" + urllib.parse.urlencode(filters))
+
+    r = run(go())
+    assert r.status_code == 200
+    return r.text
+
+
+def test_charts_count_the_reports_behind_each_bar(site):
+    _, db = site
+    n = sqlite3.connect(db).execute("select count(*) from applications where year = 2023 "
+                                    "and new_received__total is not null").fetchone()[0]
+    assert f"{n}份 reports" in chart_page(db)
+
+
+def test_charts_filter_by_province_and_level(site):
+    _, db = site
+    conn = sqlite3.connect(db)
+    total = conn.execute("select sum(new_received__total) from applications where province = '陕西省' "
+                         "and year = 2024").fetchone()[0]
+    text = chart_page(db, province="陕西省")
+    received = text[text.index('id="chart-received"'):text.index('id="chart-median"')]
+    assert f"2024: {total}</title>" in received and "selected>陕西省" in text
+
+
+def test_median_chart_beside_the_sums(site):
+    _, db = site
+    values = sorted(v for v, in sqlite3.connect(db).execute(
+        "select new_received__total from applications where year = 2024 and new_received__total is not null"))
+    median = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+    text = chart_page(db)
+    assert f"2024: {median:g}</title>" in text[text.index('id="chart-median"'):]

@@ -19,23 +19,32 @@ OUTCOMES = [  # label, expression over the applications table (current reports)
 COLOURS = ["#2b6cb0", "#63b3ed", "#c53030", "#dd6b20", "#718096", "#38a169"]
 
 
-def bar_chart(points: list[tuple[str, float]], title: str, width: int = 640, height: int = 260) -> str:
+def bar_chart(points: list[tuple[str, float]], title: str, width: int = 640, height: int = 260,
+              notes: list[str] | None = None) -> str:
+    """Bars with their values; `notes` (one per bar, e.g. the number of reports behind it) under the labels."""
     if not points:
         return f"<p>{html.escape(title)}: 无数据 no data</p>"
+    if notes:
+        height += 14
     top = max(v for _, v in points) or 1
     bw = (width - 60) / len(points)
     parts = [f'<svg role="img" aria-label="{html.escape(title)}" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
              f'<text x="4" y="14" font-size="13">{html.escape(title)}</text>']
     for i, (label, v) in enumerate(points):
-        h = (height - 60) * v / top
+        h = (height - (74 if notes else 60)) * v / top
         x = 50 + i * bw
-        parts.append(f'<rect x="{x + 4:.1f}" y="{height - 30 - h:.1f}" width="{max(bw - 8, 1):.1f}" '
+        foot = 44 if notes else 30
+        parts.append(f'<rect x="{x + 4:.1f}" y="{height - foot - h:.1f}" width="{max(bw - 8, 1):.1f}" '
                      f'height="{h:.1f}" fill="#2b6cb0"><title>{html.escape(label)}: {v:g}</title></rect>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 14}" font-size="11" text-anchor="middle">'
+        base = height - (28 if notes else 14)
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{base}" font-size="11" text-anchor="middle">'
                      f'{html.escape(label)}</text>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 34 - h:.1f}" font-size="10" text-anchor="middle">'
-                     f'{v:g}</text>')
+        if notes:
+            parts.append(f'<text class="nb-note" x="{x + bw / 2:.1f}" y="{base + 13}" font-size="9" '
+                         f'text-anchor="middle" fill="#555">{html.escape(notes[i])}</text>')
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - foot - 4 - h:.1f}" font-size="10" '
+                     f'text-anchor="middle">{v:g}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -66,19 +75,55 @@ def stacked_shares(rows: list[tuple[str, list[float]]], labels: list[str], title
     return "".join(parts)
 
 
-async def load(db) -> dict:
-    received = (await db.execute(
-        "select year, sum(new_received__total) as n from applications where year is not null "
-        "group by year order by year")).rows
+FILTERS = {"province": "province", "level": "admin_level", "year": "year"}
+
+
+def _where(filters: dict) -> tuple[str, list]:
+    clauses, params = [], []
+    for key, column in FILTERS.items():
+        if filters.get(key):
+            clauses.append(f"{column} = ?")
+            params.append(int(filters[key]) if key == "year" and str(filters[key]).isdigit() else filters[key])
+    return (" and " + " and ".join(clauses)) if clauses else "", params
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    n = len(values)
+    return 0 if not n else values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+async def load(db, filters: dict | None = None) -> dict:
+    """The charts over current reports, filtered by province, level and year (`FILTERS`)."""
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
+    where, params = _where(filters)
+    per_year: dict[int, list] = {}
+    for r in (await db.execute(f"select year, new_received__total as n from applications where year is not null "
+                               f"and new_received__total is not null{where} order by year", params)).rows:
+        per_year.setdefault(r["year"], []).append(r["n"])
     shares = (await db.execute(
         "select year, " + ", ".join(f"sum({expr}) as o{i}" for i, (_, expr) in enumerate(OUTCOMES)) +
-        " from applications where year is not null group by year order by year")).rows
+        f" from applications where year is not null{where} group by year order by year", params)).rows
     per_province = (await db.execute(
-        "select coalesce(province, '未知') as p, count(*) as n from reports "
-        "group by p order by n desc limit 20")).rows
+        f"select coalesce(province, '未知') as p, count(*) as n from reports where 1{where} "
+        "group by p order by n desc limit 20", params)).rows
+    choices = {
+        "province": [r[0] for r in (await db.execute(
+            "select distinct province from reports where province is not null order by province")).rows],
+        "level": [r[0] for r in (await db.execute(
+            "select distinct admin_level from reports where admin_level is not null order by admin_level")).rows],
+        "year": [r[0] for r in (await db.execute(
+            "select distinct year from reports where year is not null order by year")).rows],
+    }
+    years = sorted(per_year)
     return {
-        "chart_received": bar_chart([(str(r["year"]), r["n"] or 0) for r in received],
-                                    "本年新收申请数（现行报告合计）New applications received, by year"),
+        "filters": filters, "choices": choices,
+        "chart_received": bar_chart([(str(y), sum(per_year[y])) for y in years],
+                                    "本年新收申请数（现行报告合计）New applications received, by year",
+                                    notes=[f"{len(per_year[y])}份 reports" for y in years]),
+        "chart_median": bar_chart([(str(y), _median(per_year[y])) for y in years],
+                                  "每份报告本年新收申请数的中位数 Median applications received per report",
+                                  notes=[f"{len(per_year[y])}份 reports" for y in years]),
         "chart_outcomes": stacked_shares([(str(r["year"]), [r[f"o{i}"] or 0 for i in range(len(OUTCOMES))])
                                           for r in shares], [o[0] for o in OUTCOMES],
                                          "办理结果构成 Outcome shares, by year"),

@@ -187,7 +187,7 @@ async def rules_page(datasette, request):
 async def charts_page(datasette, request):
     db_name = _db_name(datasette)
     db = datasette.get_database(db_name)
-    context = await charts.load(db)
+    context = await charts.load(db, {k: request.args.get(k) for k in charts.FILTERS})
     context["database"] = db_name
     return Response.html(await datasette.render_template("nianbao_charts.html", context, request=request))
 
