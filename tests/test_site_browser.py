@@ -1,6 +1,7 @@
 """A person's path through the site in a real headless Chromium (Debian `chromium`, DevTools protocol).
 
-Types 复议 into the reports table's search box, opens a report page, sees its tables, downloads a CSV.
+Types 复议 into the reports table's search box, opens a report page, sees its tables, downloads a CSV and
+the Excel file; reads ranked search results with their snippets; opens an organ's page and the rules page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import fts
+from archive.db.own_words import own_words
 from archive.testing import free_port, make_site, served, wait_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -106,7 +108,7 @@ def test_search_report_page_and_csv_download(browser, site, tmp_path):
     conn = sqlite3.connect(db)
     want = {rid for rid, title, text in conn.execute(
         "select r.id, r.title, t.text from reports r join report_texts t on t.report_id = r.id")
-        if fts.matches("复议", (title or "") + "\n" + (text or ""))}
+        if fts.matches("复议", (title or "") + "\n" + own_words(text or ""))}
 
     # 1. the reports table; type a Chinese query into the search box and press Enter
     page.goto(f"{base}/nianbao/reports")
@@ -156,3 +158,56 @@ def test_search_report_page_and_csv_download(browser, site, tmp_path):
     assert files, list(downloads.iterdir())
     rows = list(csv.DictReader(files[0].open(encoding="utf-8")))
     assert {int(r["id"]) for r in rows} == want
+
+
+def download(page, downloads: Path, href: str, suffix: str) -> Path:
+    page.js(f"(() => {{ const a = document.createElement('a'); a.href = {json.dumps(href)}; "
+            "document.body.appendChild(a); a.click(); })()")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        files = [p for p in downloads.iterdir() if p.suffix == suffix]
+        if files:
+            return files[0]
+        time.sleep(0.2)
+    raise AssertionError(list(downloads.iterdir()))
+
+
+def test_excel_snippets_organ_and_rules_pages(browser, site, tmp_path):
+    import io
+
+    import openpyxl
+
+    base, db, root = site
+    page = browser
+    conn = sqlite3.connect(db)
+    downloads = tmp_path / "xlsx"
+    downloads.mkdir()
+    page.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads), eventsEnabled=True)
+
+    # the Excel link of the applications table, as a person clicks it
+    page.goto(f"{base}/nianbao/applications")
+    href = page.js("Array.from(document.querySelectorAll('a')).map(a => a.href).find(h => h.includes('.xlsx'))")
+    rows = list(openpyxl.load_workbook(io.BytesIO(download(page, downloads, href, ".xlsx").read_bytes()))
+                .worksheets[0].iter_rows(values_only=True))
+    assert rows[0][2] == "机关" and len(rows) - 2 == conn.execute("select count(*) from applications").fetchone()[0]
+
+    # ranked search: every result shows a snippet with the term marked
+    page.goto(f"{base}/nianbao/search?q=" + urllib.request.quote("复议"))
+    marks = page.wait("document.querySelectorAll('td.col-snippet mark').length")
+    shown = page.js("document.querySelectorAll('td.col-snippet').length")
+    assert marks >= shown > 0 and page.js("document.querySelector('td.col-snippet mark').textContent") == "复议"
+
+    # an organ's page: its years side by side
+    name, years = conn.execute("select name, years from organs where reports >= 2 order by organ_id").fetchone()
+    page.goto(f"{base}/nianbao/organs?reports__gte=2")
+    link = page.js(f"Array.from(document.querySelectorAll('a')).find(a => a.href.includes('/-/organ/') && "
+                   f"a.textContent === {json.dumps(name)}).href")
+    page.goto(link)
+    heads = page.js("Array.from(document.querySelectorAll('#nb-organ-figures tr:first-child th')).map(t => t.textContent)")
+    assert heads[1:] == years.split(",")
+    Path(root / "organ.png").write_bytes(__import__("base64").b64decode(page.send("Page.captureScreenshot")["data"]))
+
+    # the rules page in Chinese
+    page.goto(f"{base}/-/rules")
+    assert page.js("document.querySelectorAll('#nb-rules tbody tr').length") == 12
+    assert "申请总量平衡" in page.js("document.querySelector('#rule-1').innerText")

@@ -230,6 +230,9 @@ def render_cell(row, value, column, table, database, datasette):
     if table in ("reports", "report_versions", None) and column == "title" and value and "id" in row.keys() \
             and isinstance(row["id"], int):
         return Markup(f'<a href="{datasette.urls.path("/-/report/" + str(row["id"]))}">{html.escape(value)}</a>')
+    if table == "organs" and column == "name" and value and isinstance(row["organ_id"], str):
+        return Markup(f'<a href="{datasette.urls.path("/-/organ/" + tilde_encode(row["organ_id"]))}">'
+                      f'{html.escape(value)}</a>')
     if column == "organ_id" and isinstance(value, dict):  # the foreign key expanded to {value, label}
         label, value = value.get("label"), value.get("value")
         if isinstance(value, str) and value:
