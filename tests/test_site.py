@@ -422,3 +422,15 @@ def test_median_chart_beside_the_sums(site):
     median = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
     text = chart_page(db)
     assert f"2024: {median:g}</title>" in text[text.index('id="chart-median"'):]
+
+
+def test_a_cell_explains_itself_in_chinese_on_hover(site):
+    _, db = site
+    rid, value = sqlite3.connect(db).execute(
+        "select report_id, value from cells where tbl = 'B' and row = 'new_received' and col = 'total' "
+        "and certain = 1 and semantic = 'NUMERIC' and report_id in (select id from reports) limit 1").fetchone()
+
+    async def go():
+        return await make_datasette(db).client.get(f"/-/report/{rid}")
+
+    assert f'title="数字 number；读作 read as {value}"' in run(go()).text

@@ -7,6 +7,10 @@ from datasette.utils import tilde_encode
 from archive.db import rules
 from pipeline import schema as fmt
 
+SEMANTICS = {"NUMERIC": "数字 number", "ZERO": "零 zero", "EMPTY": "空白 blank (not zero)",
+             "NA": "不适用 not applicable (/、—、无)", "TEXT": "文字 text"}
+
+
 def _cell(cells: dict, table: str, row: str, col: str) -> dict:
     c = cells.get((table, row, col))
     if c is None:
@@ -15,7 +19,10 @@ def _cell(cells: dict, table: str, row: str, col: str) -> dict:
     cls = (c["semantic"] or "").lower()
     if c["certain"] == 0:
         cls += " uncertain"
-    title = f"{c['semantic'] or ''}; value={c['value']}" + (f"; {c['note']}" if c["note"] else "")
+    meaning = SEMANTICS.get(c["semantic"] or "", c["semantic"] or "")
+    reading = (f"读作 read as {c['value']}" if c["value"] is not None else
+               "不确定，未采用 uncertain, withheld" if c["certain"] == 0 else "无数值 no number")
+    title = f"{meaning}；{reading}" + (f"；{c['note']}" if c["note"] else "")
     return {"text": raw, "cls": cls, "title": title}
 
 
