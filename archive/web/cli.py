@@ -20,6 +20,6 @@ def serve(db_path, archive_dir, bundle_dir, port, host):
     from archive.web.site import make_datasette, metadata_for
 
     ds = make_datasette(db_path, archive_dir, bundle_dir)
-    preload(db_path, metadata_for(db_path, archive_dir))
+    preload(db_path, metadata_for(db_path))
     click.echo(f"Serving {db_path} on http://{host}:{port}/", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

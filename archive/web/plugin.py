@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 import urllib.parse
 from pathlib import Path
 
@@ -48,14 +49,31 @@ DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else i
 }
 
 
+# No string or blob a query builds may pass this (SQLITE_LIMIT_LENGTH): printf('%.*c', 20000000, 'a') fails at
+# once instead of running past the time limit in one VM step. The largest report text is far below it.
+MAX_VALUE_LENGTH = 8_000_000
+MAX_QUERY_LENGTH = 1_000  # characters of a search query given to cjk_fts_query / cjk_snippet
+
+
+def _bounded(fn):
+    def call(*args):
+        if any(isinstance(a, str) and len(a) > MAX_QUERY_LENGTH for a in args[-1:]):
+            raise ValueError(f"search query longer than {MAX_QUERY_LENGTH} characters")
+        return fn(*args)
+
+    return call
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     # The published file is read-only: map it and keep more pages cached (search joins touch many rows).
     conn.execute("PRAGMA mmap_size = 1073741824")
     conn.execute("PRAGMA cache_size = -65536")
-    conn.create_function("escape_fts", 1, fts.fts_query, deterministic=True)
-    conn.create_function("cjk_fts_query", 1, fts.fts_query, deterministic=True)
-    conn.create_function("cjk_snippet", 2, lambda text, q: fts.snippet(text or "", q or ""), deterministic=True)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_LENGTH)
+    conn.create_function("escape_fts", 1, _bounded(fts.fts_query), deterministic=True)
+    conn.create_function("cjk_fts_query", 1, _bounded(fts.fts_query), deterministic=True)
+    conn.create_function("cjk_snippet", 2, _bounded(lambda text, q: fts.snippet(text or "", q or "")),
+                         deterministic=True)
 
 
 @hookimpl(hookwrapper=True)
@@ -78,12 +96,21 @@ def _db_name(datasette):
     return names[0]
 
 
+def _server_path(datasette, key: str) -> str | None:
+    """A directory on the server (archive_dir, bundle_dir): given to `make_datasette`, or in the plugin's
+    configuration when run as `datasette … -m`; never put into the metadata that /-/metadata.json shows."""
+    paths = getattr(datasette, "nianbao_paths", None) or {}
+    return paths.get(key) or (datasette.plugin_config("nianbao") or {}).get(key)
+
+
 def _archive_dir(datasette):
-    return (datasette.plugin_config("nianbao") or {}).get("archive_dir")
+    return _server_path(datasette, "archive_dir")
 
 
 async def report_page(datasette, request):
     rid = int(request.url_vars["id"])
+    if rid >= 2 ** 63:  # beyond SQLite's integers: no such report
+        raise NotFound(f"no report {rid}")
     db_name = _db_name(datasette)
     db = datasette.get_database(db_name)
     context = await report_view.load(db, rid)
@@ -138,7 +165,7 @@ _BUNDLE_FILE = re.compile(r"^[a-z_]+\.(?:csv|parquet|txt)$")
 
 
 def _bundle_dir(datasette) -> Path | None:
-    path = (datasette.plugin_config("nianbao") or {}).get("bundle_dir")
+    path = _server_path(datasette, "bundle_dir")
     return Path(path) if path else None
 
 
@@ -218,6 +245,7 @@ def register_routes():
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original_file),
         (r"^/-/charts$", charts_page),
         (r"^/-/rules$", rules_page),
+        (r"^/-/databases(?:\.json)?$", databases_json),
         (r"^/-/bundle/(?P<name>[^/]*)$", bundle_page),
         (r"^/-/organ/(?P<organ_id>[^/]{1,200})$", organ_page),
     ]
@@ -266,15 +294,15 @@ def extra_template_vars(datasette):
     return {"nianbao_charts_url": datasette.urls.path("/-/charts")}
 
 
-def load_metadata(archive_dir: str | None = None, bundle_dir: str | None = None) -> dict:
+def load_metadata() -> dict:
     """The site's metadata, made by `archive.web.metadata` (inside the package: an installed copy serves too;
     the repository's datasette_metadata.json is the same, written out for `datasette -m`)."""
     from archive.web.metadata import build
 
-    data = build()
-    config = data.setdefault("plugins", {}).setdefault("nianbao", {})
-    if archive_dir:
-        config["archive_dir"] = str(archive_dir)
-    if bundle_dir:
-        config["bundle_dir"] = str(bundle_dir)
-    return data
+    return build()
+
+
+async def databases_json(datasette, request):
+    """/-/databases.json without the server's file paths (Datasette's own lists them)."""
+    return Response.json([{"name": db.name, "route": db.route, "is_mutable": db.is_mutable, "hash": db.hash}
+                          for db in datasette.databases.values() if db.name != "_internal"])

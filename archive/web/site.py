@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -26,9 +27,8 @@ def register_plugin() -> None:
         pm.register(plugin, name="nianbao")
 
 
-def metadata_for(db_path: str | Path, archive_dir: str | Path | None = None,
-                 bundle_dir: str | Path | None = None) -> dict:
-    meta = copy.deepcopy(plugin.load_metadata(archive_dir, bundle_dir))
+def metadata_for(db_path: str | Path) -> dict:
+    meta = copy.deepcopy(plugin.load_metadata())
     name = Path(db_path).stem
     dbs = meta.get("databases", {})
     if "nianbao" in dbs and name != "nianbao":
@@ -46,11 +46,28 @@ def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None,
     register_plugin()
     ds = Datasette(
         immutables=[str(db_path)],
-        metadata=metadata_for(db_path, archive_dir, bundle_dir),
+        metadata=metadata_for(db_path),
         settings=dict(SETTINGS, **kwargs.pop("settings", {})),
         **kwargs,
     )
+    ds.nianbao_paths = {"archive_dir": str(archive_dir) if archive_dir else None,
+                        "bundle_dir": str(bundle_dir) if bundle_dir else None}
     name = Path(db_path).stem
     ds.remove_database(name)
-    ds.add_database(ArchiveDatabase(ds, path=str(db_path), is_mutable=False), name=name)
+    ds.add_database(ArchiveDatabase(ds, path=pinned_path(db_path), is_mutable=False), name=name)
     return ds
+
+
+def pinned_path(db_path: str | Path) -> str:
+    """A path that names the file as it is now, even after `nianbao run` publishes a new one in its place.
+
+    The file is opened once and its connections open /proc/self/fd/N, which stays the inode it was: a server
+    answers every request from the same database from start to end (restart it to serve a new one). Where
+    /proc is missing the plain path is used.
+    """
+    fd = os.open(db_path, os.O_RDONLY)
+    pinned = f"/proc/self/fd/{fd}"
+    if os.path.exists(pinned):
+        return pinned
+    os.close(fd)
+    return str(db_path)

@@ -1,0 +1,97 @@
+"""The published site under what users and operators will do: expensive SQL, a publish while serving,
+out-of-range ids, and nothing of the server's file system shown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sqlite3
+import time
+import urllib.parse
+
+import pytest
+
+from archive.testing import make_site
+from archive.web.site import make_datasette
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("robust")
+    return root, make_site(root)
+
+
+def get(ds, path):
+    async def go():
+        return await ds.client.get(path)
+
+    return asyncio.run(go())
+
+
+def sql(ds, query):
+    return get(ds, "/nianbao.json?" + urllib.parse.urlencode({"sql": query, "_shape": "array"}))
+
+
+@pytest.mark.parametrize("query", [
+    "select length(cjk_fts_query(printf('%.*c', 20000000, 'a'))) as n",
+    "select length(replace(printf('%.*c', 900000000, 'a'), 'a', 'bb')) as n",
+    "select length(cjk_snippet('x', printf('%.*c', 5000000, 'a'))) as n",
+])
+def test_string_bombs_end_within_seconds_of_the_time_limit(site, query):
+    """A value may not grow past 8 MB (SQLITE_LIMIT_LENGTH): SQLite's printf gives NULL beyond it, the other
+    functions an error; either way the query ends within a few seconds of the 3 s limit, with nothing big."""
+    _, db = site
+    ds = make_datasette(db)
+    start = time.monotonic()
+    r = sql(ds, query)
+    elapsed = time.monotonic() - start
+    small = r.status_code == 200 and (r.json()[0]["n"] or 0) < 1000
+    assert elapsed < 8 and (r.status_code == 400 or small), (elapsed, r.text[:200])
+
+
+def test_a_publish_while_serving_changes_nothing_served(site, tmp_path):
+    root, db = site
+    served = tmp_path / "nianbao.db"
+    shutil.copy(db, served)
+    ds = make_datasette(served)
+    before = sql(ds, "select count(*) as n from reports").json()[0]["n"]
+    other = tmp_path / "new.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table reports (id integer)")
+    conn.commit()
+    conn.close()
+    os.replace(other, served)  # what `nianbao run` does when it publishes
+    answers = set()
+    for _ in range(30):
+        r = sql(ds, "select count(*) as n from reports")
+        answers.add(r.json()[0]["n"] if r.status_code == 200 else r.status_code)
+    assert answers == {before}
+
+
+def test_the_whole_database_downloads_as_it_was_opened(site, tmp_path):
+    _, db = site
+    served = tmp_path / "nianbao.db"
+    shutil.copy(db, served)
+    original = served.read_bytes()
+    ds = make_datasette(served)
+    (tmp_path / "new.db").write_bytes(b"SQLite format 3\x00 a different file")
+    os.replace(tmp_path / "new.db", served)
+    r = get(ds, "/nianbao.db")
+    assert (r.status_code, r.content == original) == (200, True)
+
+
+@pytest.mark.parametrize("path", ["/-/report/9223372036854775808", "/-/report/99999999999999999999",
+                                  "/-/organ/000000-none"])
+def test_out_of_range_ids_are_404(site, path):
+    _, db = site
+    assert get(make_datasette(db), path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/-/metadata.json", "/-/databases.json", "/.json"])
+def test_no_server_path_in_public_json(site, path):
+    root, db = site
+    ds = make_datasette(db, root / "archive", bundle_dir=root / "bundle")
+    r = get(ds, path)
+    assert r.status_code == 200 and str(root) not in r.text and "/proc/self" not in r.text
