@@ -8,7 +8,7 @@
 - ``ListingRevalidationMiddleware``: conditional requests for listing pages. It keeps the last listing body
   with its ``ETag``/``Last-Modified`` under ``ARCHIVE_DIR/crawler-state/listings/`` and sends
   ``If-None-Match``/``If-Modified-Since``; a 304 is answered from the kept body (flag ``cached``).
-- ``CharsetMiddleware``: sets the encoding of HTML/text responses from their bytes (``crawler.encoding``), so
+- ``CharsetMiddleware``: sets the encoding of HTML/text responses from their bytes (``pipeline.encoding``), so
   GBK pages that claim UTF-8 decode right.
 """
 
@@ -25,9 +25,10 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from archive.store import write_atomic
-from crawler.archive import ArchiveIndex
-from crawler.encoding import detect_encoding
-from crawler.runs import RunTally
+from crawler.pipelines import ArchiveIndex
+from crawler.run_record import RunTally
+from crawler.settings import setting
+from pipeline.encoding import detect_encoding
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -45,7 +46,7 @@ class AlreadyArchived(IgnoreRequest):
 
 class SourceScopeMiddleware:
     def __init__(self, crawler: Crawler):
-        if not crawler.settings.getbool("NIANBAO_SCOPE_ENABLED", True):
+        if not setting(crawler.settings, "NIANBAO_SCOPE_ENABLED"):
             raise NotConfigured
         self.crawler = crawler
 
@@ -70,7 +71,7 @@ class SourceScopeMiddleware:
 
 class KnownDocumentMiddleware:
     def __init__(self, crawler: Crawler):
-        if not crawler.settings.getbool("NIANBAO_SKIP_KNOWN", True):
+        if not setting(crawler.settings, "NIANBAO_SKIP_KNOWN"):
             raise NotConfigured
         self.crawler = crawler
         self.index = ArchiveIndex.for_crawler(crawler)
@@ -91,11 +92,11 @@ class KnownDocumentMiddleware:
 class ListingRevalidationMiddleware:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
-        if not settings.getbool("NIANBAO_CONDITIONAL_LISTINGS", True) or not settings.get("ARCHIVE_DIR"):
+        if not setting(settings, "NIANBAO_CONDITIONAL_LISTINGS") or not settings.get("ARCHIVE_DIR"):
             raise NotConfigured
         self.crawler = crawler
         self.dir = Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "listings"
-        self.max_bytes = settings.getint("NIANBAO_LISTING_CACHE_MAX_BYTES", 5 * 1024 * 1024)
+        self.max_bytes = setting(settings, "NIANBAO_LISTING_CACHE_MAX_BYTES")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingRevalidationMiddleware:
@@ -162,7 +163,7 @@ class ListingRevalidationMiddleware:
 
 class CharsetMiddleware:
     def __init__(self, crawler: Crawler):
-        if not crawler.settings.getbool("NIANBAO_CHARSET_FIX", True):
+        if not setting(crawler.settings, "NIANBAO_CHARSET_FIX"):
             raise NotConfigured
         self.crawler = crawler
 

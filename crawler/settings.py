@@ -4,7 +4,9 @@ Polite by default: robots.txt obeyed, AutoThrottle on, at most 2 concurrent requ
 User-Agent with a contact URL. ``nianbao crawl --no-polite`` (tests, benchmarks against the local farm) lifts
 the rate limits only; robots.txt and the per-source host scope always hold.
 
-Our own settings are namespaced ``NIANBAO_…``; ``ARCHIVE_DIR`` says where originals go.
+Our own settings are namespaced ``NIANBAO_…``; ``ARCHIVE_DIR`` says where originals go. Each is declared here
+once, with its default; components read it with ``setting(settings, NAME)`` (below), never with a default
+of their own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Where originals go (archive.store layout). `nianbao crawl --archive-dir` / `-s ARCHIVE_DIR=…`.
+# Where originals go (archive.store layout). `nianbao crawl --archive-dir` / `-s ARCHIVE_DIR=…`. Read as is, not
+# through setting(): a crawler built without this module must be given one (no run record, no listing cache else).
 ARCHIVE_DIR = os.environ.get("NIANBAO_ARCHIVE_DIR", "demo-data/archive")
 
 # --- politeness -------------------------------------------------------------------------------------------
@@ -62,26 +65,46 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.CharsetMiddleware": 570,
 }
 ITEM_PIPELINES = {
-    "crawler.archive.ArchivePipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runs.RunRecorder": 500,
+    "crawler.run_record.RunRecorder": 500,
     "crawler.state.JobdirGuard": 0,  # only with JOBDIR: a killed crawl's queue is discarded, not misread
 }
 
 # --- nianbao ------------------------------------------------------------------------------------------------
+# Read with setting(), which types the value like the default declared here (so a float stays a float).
 NIANBAO_SOURCES = ""  # default source registry when `-a sources=` is not given ("" = crawler/sources.csv)
 NIANBAO_MAX_LISTING_PAGES = 200  # per source and run: a pager loop cannot run away
 NIANBAO_SKIP_KNOWN = True  # articles/attachments whose URL the archive holds are not downloaded again
 NIANBAO_REVALIDATE_KNOWN = False  # instead, ask again with If-None-Match/If-Modified-Since (finds corrections)
-NIANBAO_REVALIDATE_AFTER_DAYS = 30  # …and do so anyway for documents last fetched this long ago (0: never)
-NIANBAO_CONDITIONAL_LISTINGS = True  # conditional requests for listing pages
-NIANBAO_CHARSET_FIX = True
-NIANBAO_SCOPE_ENABLED = True
-NIANBAO_RUN_RECORD = True
+NIANBAO_REVALIDATE_AFTER_DAYS = 30.0  # …and do so anyway for documents last fetched this long ago (0: never)
+NIANBAO_CONDITIONAL_LISTINGS = True  # conditional requests for listing pages (ListingRevalidationMiddleware)
+NIANBAO_LISTING_CACHE_MAX_BYTES = 5 * 1024 * 1024  # larger listing bodies are not kept for answering a 304
+NIANBAO_CHARSET_FIX = True  # CharsetMiddleware: decode HTML/text responses by their bytes
+NIANBAO_SCOPE_ENABLED = True  # SourceScopeMiddleware: requests stay on their source's hosts (and ports)
+NIANBAO_RUN_RECORD = True  # RunRecorder: write ARCHIVE_DIR/runs/<run_id>.json and judge broken sources
 NIANBAO_BROKEN_RATIO = 0.5  # fewer than this share of the best earlier count = broken
-NIANBAO_HISTORY_RUNS = 5
-NIANBAO_GONE_RECHECK_DAYS = 7  # a 404/410 document URL is asked again after this many days (0: every run)
+NIANBAO_HISTORY_RUNS = 5  # how many earlier run records the broken-source rule looks back on
+NIANBAO_GONE_RECHECK_DAYS = 7.0  # a 404/410 document URL is asked again after this many days (0: every run)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+
+def setting(settings, name: str):
+    """Our setting ``name`` from a crawler's ``settings``, typed like its default above.
+
+    A Settings object built without this module (``scrapy.utils.test.get_crawler()``, a bare ``Settings()``)
+    gets the default declared here: this is the one place a component finds it.
+    """
+    default = globals()[name]
+    if settings.get(name) is None:
+        return default
+    if isinstance(default, bool):
+        return settings.getbool(name)
+    if isinstance(default, int):
+        return settings.getint(name)
+    if isinstance(default, float):
+        return settings.getfloat(name)
+    return settings.get(name)

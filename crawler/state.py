@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from crawler.platforms.base import canonical_url
-from crawler.runs import write_json_atomic
+from crawler.run_record import write_json_atomic
 
 GONE_STATUSES = (404, 410)
 

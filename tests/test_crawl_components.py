@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as crawler_settings
 from crawler.cli import crawl_settings
 from crawler.middlewares import CharsetMiddleware, ListingRevalidationMiddleware, SourceScopeMiddleware
-from crawler.runs import detected_platform, judge
+from crawler.run_record import detected_platform, judge
+from crawler.settings import setting
 
 
 def test_polite_by_default():
@@ -67,3 +71,20 @@ def test_listing_answered_from_cache_on_304(tmp_path):
     cached = mw.process_response(again, HtmlResponse(req.url, status=304, body=b"", request=again))
     assert (again.headers.get("If-None-Match"), cached.status, cached.body, "cached" in cached.flags) == (
         b'"v1"', 200, first.body, True)
+
+
+def test_settings_declared_once():
+    """Every NIANBAO_… setting a component reads has its one default in crawler/settings.py, read by setting()."""
+    root = Path(crawler_settings.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py") if p.name != "settings.py")
+    read = set(re.findall(r"\"(NIANBAO_[A-Z_]+)\"", code))
+    assert read and read <= {name for name in dir(crawler_settings) if name.startswith("NIANBAO_")}
+    assert not re.search(r"settings\.get\w*\(\s*\"NIANBAO_", code)
+
+
+def test_setting_defaults_without_project_settings():
+    bare = get_crawler().settings
+    given = Settings({"NIANBAO_REVALIDATE_AFTER_DAYS": "0.5", "NIANBAO_SKIP_KNOWN": "0"})  # as `-s` gives them
+    assert (setting(bare, "NIANBAO_MAX_LISTING_PAGES"), setting(bare, "NIANBAO_CHARSET_FIX"),
+            setting(given, "NIANBAO_REVALIDATE_AFTER_DAYS"), setting(given, "NIANBAO_SKIP_KNOWN")) == (
+        200, True, 0.5, False)

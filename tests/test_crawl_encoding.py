@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.encoding import decode_body, detect_encoding
+from pipeline.encoding import decode_body, detect_encoding
 
 from tests.crawler_fixtures import FIXTURES
 
@@ -39,3 +39,8 @@ def test_charset_middleware_sets_encoding():
     resp = HtmlResponse("http://127.0.0.1/a.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"})
     fixed = CharsetMiddleware.from_crawler(get_crawler()).process_response(None, resp)
     assert TITLE in fixed.text
+
+
+def test_declared_charset_that_is_no_text_codec():
+    body = "<p>镇2023年政府信息公开工作年度报告</p>".encode("gbk")
+    assert detect_encoding(body, "text/html; charset=base64") == "gb18030"

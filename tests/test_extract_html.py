@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest_extract import document, norm, paragraphs, rendered, rows_of
-from farm.documents import to_html
+from farm.render import render_html
 from pipeline.extract import extract_bytes
 
 
@@ -24,20 +24,20 @@ def test_gbk_page_declaring_utf8():
 
 
 def test_utf8_page_declaring_gb2312():
-    data = to_html(document("004"), encoding="utf-8", meta_charset="gb2312")
+    data = render_html(document("004"), encoding="utf-8", meta_charset="gb2312")
     doc = extract_bytes(data, "a.html")
     assert doc.meta["encoding"] == "utf-8"
     assert norm(document("004").blocks[0].text) in norm(doc.text())
 
 
 def test_gb18030_only_characters():
-    data = to_html(document("001"), encoding="gb18030").replace("祝楼乡".encode("gb18030"), "𠀀楼乡".encode("gb18030"))
+    data = render_html(document("001"), encoding="gb18030").replace("祝楼乡".encode("gb18030"), "𠀀楼乡".encode("gb18030"))
     doc = extract_bytes(data, "a.html")
     assert "𠀀楼乡" in doc.text()
 
 
 def test_fragment_without_chrome():
-    doc = extract_bytes(to_html(document("004"), chrome=False), "a.html")
+    doc = extract_bytes(render_html(document("004"), chrome=False), "a.html")
     assert rows_of(doc) == rows_of(document("004"))
 
 
@@ -51,7 +51,7 @@ def test_junk_spans_and_blank_cells():
 
 def test_legacy_table_layout_page_in_gb2312():
     """An older portal: layout tables, Word "save as web page" tables inside, GB2312."""
-    data = to_html(document("distinct-2021"), encoding="gb2312", style="legacy")
+    data = render_html(document("distinct-2021"), encoding="gb2312", style="legacy")
     doc = extract_bytes(data, "a.htm")
     assert rows_of(doc) == rows_of(document("distinct-2021"))
     assert paragraphs(doc)[0] == document("distinct-2021").blocks[0].text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest_extract import rendered
-from farm.documents import to_png
+from farm.render import render_png
 from pipeline.extract import ExtractionError, extract_bytes, sniff
 
 
@@ -20,7 +20,7 @@ def test_word_binary_named_wps_is_wps():
 
 
 def test_png_is_an_image():
-    assert sniff(to_png(rendered("distinct-2021", "pdf"), dpi=50)) == "image"
+    assert sniff(render_png(rendered("distinct-2021", "pdf"), dpi=50)) == "image"
 
 
 def test_mht_published_as_doc_is_read_as_html():

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.platforms.base import (Link, ListingItem, ListingPage, PageRequest, Strategy, article_title,
-                                    article_titles, attachment_links, canonical_url)
+from crawler.platforms.base import Strategy, article_titles, canonical_url
 from crawler.platforms.generic import GenericStrategy
 from crawler.platforms.gkmlpt import GkmlptStrategy
 from crawler.platforms.hanweb import HanwebStrategy
@@ -31,5 +30,4 @@ def detect_platform(response) -> str:
     return "generic"
 
 
-__all__ = ["Link", "ListingItem", "ListingPage", "PageRequest", "Strategy", "STRATEGIES", "article_title", "article_titles",
-           "attachment_links", "canonical_url", "detect_platform", "get_strategy"]
+__all__ = ["STRATEGIES", "Strategy", "article_titles", "canonical_url", "detect_platform", "get_strategy"]

@@ -250,12 +250,6 @@ def article_titles(text: str, base_url: str) -> list[str]:
     return [c for c in dict.fromkeys(out) if c]
 
 
-def article_title(text: str, base_url: str) -> str:
-    """The article's own title (the first candidate of ``article_titles``)."""
-    titles = article_titles(text, base_url)
-    return titles[0] if titles else ""
-
-
 class Strategy:
     """Listings of one platform family. Subclasses override what differs."""
 

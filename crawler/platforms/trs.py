@@ -21,7 +21,6 @@ CREATE_PAGE_DIV = re.compile(r"createPageHTML\s*\(\s*['\"][^'\"]*['\"]\s*,\s*['\
                              r"\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
 CURRENT_PAGE = re.compile(r"var\s+currentPage\s*=\s*['\"]?(\d+)")
-ARTICLE = re.compile(r"/\d{6}/t\d{8}_\d+(?:_wap)?\.s?html?$")
 
 
 def page_urls(listing_url: str, count: int, current: int, name: str = "index", ext: str = "html") -> list[str]:

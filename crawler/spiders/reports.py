@@ -24,12 +24,13 @@ import scrapy
 from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.archive import ArchiveIndex, FetchedDocument
 from crawler.classify import NOT_REPORT, UNCERTAIN, classify_title
 from crawler.middlewares import AlreadyArchived, OutOfScope
+from crawler.pipelines import ArchiveIndex, FetchedDocument
 from crawler.platforms import article_titles, canonical_url, detect_platform, get_strategy
 from crawler.platforms.base import PageRequest
-from crawler.runs import RunTally
+from crawler.run_record import RunTally
+from crawler.settings import setting
 from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
 from crawler.state import GONE_STATUSES, CheckLog, GoneRegistry
 
@@ -97,7 +98,7 @@ class ReportsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        path = spider.sources_path or settings.get("NIANBAO_SOURCES") or DEFAULT_REGISTRY
+        path = spider.sources_path or setting(settings, "NIANBAO_SOURCES") or DEFAULT_REGISTRY
         loaded = load_sources(path)
         if spider.only:
             unknown = spider.only - {s.id for s in loaded}
@@ -110,12 +111,12 @@ class ReportsSpider(scrapy.Spider):
                                         | {h.split(":")[0] for s in loaded for h in s.hosts})
         spider.index = ArchiveIndex.for_crawler(crawler)
         spider.tally = RunTally.for_crawler(crawler)
-        spider.max_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
-        spider.skip_known = settings.getbool("NIANBAO_SKIP_KNOWN", True)
-        spider.revalidate = settings.getbool("NIANBAO_REVALIDATE_KNOWN", False)
-        spider.revalidate_after = settings.getfloat("NIANBAO_REVALIDATE_AFTER_DAYS", 30)
+        spider.max_pages = setting(settings, "NIANBAO_MAX_LISTING_PAGES")
+        spider.skip_known = setting(settings, "NIANBAO_SKIP_KNOWN")
+        spider.revalidate = setting(settings, "NIANBAO_REVALIDATE_KNOWN")
+        spider.revalidate_after = setting(settings, "NIANBAO_REVALIDATE_AFTER_DAYS")
         spider.gone = GoneRegistry(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "gone.json",
-                                   settings.getfloat("NIANBAO_GONE_RECHECK_DAYS", 7))
+                                   setting(settings, "NIANBAO_GONE_RECHECK_DAYS"))
         spider.checks = CheckLog(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "checked.json")
         spider._listing_seen: dict[str, set[str]] = {}
         spider._scheduled: set[str] = set()

@@ -1,8 +1,8 @@
 """HTML pages: the article body without the portal's chrome, tables with rowspan/colspan as spans.
 
-Charset: the bytes decide. A page that decodes strictly as UTF-8 is UTF-8 whatever its meta tag
-says; otherwise GB18030 (a superset of GBK and GB2312, which pages often declare wrongly), then
-charset-normalizer's guess.
+Charset: the bytes decide (``pipeline.encoding``, shared with the crawler). A page that decodes strictly as
+UTF-8 is UTF-8 whatever its meta tag says; otherwise GB18030 (a superset of GBK and GB2312, which pages often
+declare wrongly), then charset-normalizer's guess. A declaration that disagrees is reported as a warning.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import warnings as pywarnings
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from ..blocks import Document, Paragraph, Span, Table
+from ..encoding import canonical_codec, declared_charsets
+from ..encoding import decode as decode_bytes
 from .errors import ExtractionError
 from .limits import Limits
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 _CHROME_WORDS = re.compile(
     r"(^|[-_ ])(nav|navbar|menu|header|head|top|topbar|top-bar|footer|foot|bottom|share|related|relate|xgwz|xglj|"
     r"breadcrumb|crumb|position|location|weizhi|dqwz|sidebar|side|left|leftmenu|left-menu|right|banner|logo|search|"
@@ -32,30 +33,17 @@ _DROP_TAGS = ["script", "style", "noscript", "iframe", "button", "select", "inpu
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """(text, encoding, warnings) — the encoding is what the bytes are, not what the page claims."""
+    text, codec, basis = decode_bytes(data)  # no declared charset is trusted: UTF-8, else GB18030, else a guess
+    encoding = "utf-8" if codec == "utf-8-sig" else codec
     warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace"), "utf-8", warnings
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16"), "utf-16", warnings
-    m = _META_CHARSET.search(data[:4096])
-    declared = m.group(1).decode("ascii", "ignore").lower() if m else None
-    for enc in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        break
-    else:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        enc = best.encoding if best else "gb18030"
-        text = data.decode(enc, "replace")
-        warnings.append(f"undecodable bytes; decoded as {enc} with replacements")
-    family = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "utf8": "utf-8", "utf-8": "utf-8"}
-    if declared and family.get(declared, declared) != enc:
-        warnings.append(f"page declares charset {declared} but is {enc}")
-    return text, enc, warnings
+    if basis == "bom":  # a byte-order mark outranks <meta> (as in browsers): nothing to report
+        return text, encoding, warnings
+    if basis == "guess":
+        warnings.append(f"undecodable bytes; decoded as {encoding} with replacements")
+    declared = next(iter(declared_charsets(data)), "").lower()
+    if declared and canonical_codec(declared) != canonical_codec(encoding):
+        warnings.append(f"page declares charset {declared} but is {encoding}")
+    return text, encoding, warnings
 
 
 def _clean(text: str) -> str:

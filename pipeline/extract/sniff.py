@@ -40,15 +40,15 @@ def _ole_type(data: bytes, filename: str | None) -> str:
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception as exc:
+    except Exception as exc:  # olefile re-raises a parsing defect as whatever it was (struct.error, IndexError…)
         raise ExtractionError(f"corrupt OLE2 (Word/Excel 97) file: {exc}") from None
     try:
         streams = {"/".join(entry).lower() for entry in ole.listdir()}
-        app = ""
         try:
-            app = (ole.get_metadata().creating_application or b"").decode("latin-1").lower()
-        except Exception:
-            pass
+            creator = ole.get_metadata().creating_application
+        except OSError:  # olefile.OleFileError: a broken property stream; the creator is only a hint (WPS or Word)
+            creator = None
+        app = creator.decode("latin-1").lower() if isinstance(creator, bytes) else ""
     finally:
         ole.close()
     if "encryptedpackage" in streams or "encryptioninfo" in streams:

@@ -1,4 +1,5 @@
-"""Writing originals into the archive (``archive.store.ArchiveStore``) and knowing what it already holds.
+"""The item pipeline: writing originals into the archive (``archive.store.ArchiveStore``) and knowing what it
+already holds.
 
 ``ArchiveIndex`` reads ``fetches.jsonl`` once per crawl and answers: is this URL known (so a second crawl does
 not download it again)? which attachments of a known article are still missing (a crawl killed between an
@@ -18,7 +19,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from archive.store import ArchiveStore, FetchRecord
 from crawler.platforms.base import canonical_url
-from crawler.runs import RunTally
+from crawler.run_record import RunTally
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

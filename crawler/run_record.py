@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import signals
-from archive.store import write_atomic
 from scrapy.exceptions import NotConfigured
+
+from archive.store import write_atomic
+from crawler.settings import setting
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -124,15 +126,15 @@ class RunRecorder:
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
-        if not settings.getbool("NIANBAO_RUN_RECORD", True):
+        if not setting(settings, "NIANBAO_RUN_RECORD"):
             raise NotConfigured
         directory = settings.get("ARCHIVE_DIR")
         if not directory:
             raise NotConfigured
         self.crawler = crawler
         self.runs_dir = Path(directory) / "runs"
-        self.ratio = settings.getfloat("NIANBAO_BROKEN_RATIO", 0.5)
-        self.history = settings.getint("NIANBAO_HISTORY_RUNS", 5)
+        self.ratio = setting(settings, "NIANBAO_BROKEN_RATIO")
+        self.history = setting(settings, "NIANBAO_HISTORY_RUNS")
         self.tally = RunTally.for_crawler(crawler)
         self.path: Path | None = None
         self.record: dict | None = None
