@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from archive.db.build import Processed
-from archive.store import ArchiveStore, FetchRecord
+from archive.originals.store import ArchiveStore, FetchRecord
 from pipeline.extract.errors import ExtractionError
 
 SOURCES = [  # id, name, platform, division_code, level
@@ -58,7 +58,7 @@ def _put(store: ArchiveStore, obj, **rec) -> str:
 
 def make_archive(root: str | Path, n_reports: int = 18, n_plain: int = 40, seed: int = 3) -> dict:
     """Write a generated archive; returns what a test needs to know about it."""
-    from farm.synth import build_document, random_spec
+    from farm.report_synth import build_document, random_spec
 
     rng = random.Random(seed)
     store = ArchiveStore(root)
@@ -189,8 +189,8 @@ class served:
 
 def make_real_archive(root: str | Path, n: int = 4, seed: int = 5) -> dict:
     """An archive of real files (HTML article pages and DOCX attachments) for `pipeline.extract`."""
-    from farm.documents import to_docx, to_html
-    from farm.synth import build_document, random_spec
+    from farm.render import render_docx, render_html
+    from farm.report_synth import build_document, random_spec
 
     rng = random.Random(seed)
     store = ArchiveStore(root)
@@ -205,9 +205,9 @@ def make_real_archive(root: str | Path, n: int = 4, seed: int = 5) -> dict:
         spec = random_spec(rng, agency=agency, year=2020 + i, admin_level="部门")
         doc = build_document(spec)
         url = f"http://127.0.0.1/trs/art/{i}.html"
-        a = _put(store, to_html(doc), url=url, source_id="trs-yuanzhou", title=spec.full_title,
+        a = _put(store, render_html(doc), url=url, source_id="trs-yuanzhou", title=spec.full_title,
                  published=f"{2021 + i}-01-20", fetched_at=f"2026-11-02T00:00:0{i}Z", content_type="text/html")
-        b = _put(store, to_docx(doc), url=url.replace(".html", ".docx"), source_id="trs-yuanzhou",
+        b = _put(store, render_docx(doc), url=url.replace(".html", ".docx"), source_id="trs-yuanzhou",
                  role="attachment", parent_url=url, title="附件", fetched_at=f"2026-11-02T00:01:0{i}Z",
                  content_type="application/octet-stream")
         truth["pairs"].append((a, b, agency, spec.year))

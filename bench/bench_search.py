@@ -2,7 +2,7 @@
 
     python bench/bench_search.py [--n 100000] [--db /tmp/nianbao-bench.db] [--repeat 7]
 
-Reports are generated (farm.synth specs: the official tables with random values, narrative from the
+Reports are generated (farm.report_synth specs: the official tables with random values, narrative from the
 seed reports, agencies placed in real counties) and written with the same `archive.db.build.Writer`
 as `nianbao build` (the extract/parse step is skipped: its speed is measured by the parser's bench).
 Searches go through Datasette in-process (the ASGI app, no network): the table page's search box
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive import regions  # noqa: E402
 from archive.db.build import DocumentInfo, Processed, Writer, open_fresh  # noqa: E402
-from archive.store import FetchRecord  # noqa: E402
+from archive.originals.store import FetchRecord  # noqa: E402
 
 QUERIES = ["复议", "公开", "诉", "2023年", "行政复议", "信息公开工作", "不予公开", "结转", "依申请 复议", "处理费"]
 FILLER = ["加强", "政务公开", "平台建设", "政策解读", "回应关切", "群众", "办事", "服务", "规范", "制度", "培训", "监督",
@@ -51,7 +51,7 @@ def _counties(rng: random.Random, k: int) -> list:
 
 
 def generate(n: int, seed: int = 1):
-    from farm.synth import random_spec
+    from farm.report_synth import random_spec
 
     rng = random.Random(seed)
     places = _counties(rng, 400)

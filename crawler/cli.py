@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from archive.originals.runs import CrawlRun
+
 
 def crawl_settings(archive_dir: str, *, jobdir: str | None = None, polite: bool = True,
                    overrides: dict | None = None):
@@ -52,7 +54,7 @@ def run_crawl(sources: str, archive_dir: str, *, jobdir: str | None = None, poli
     run_file = crawler.stats.get_value("nianbao/run_file") if crawler.stats else None
     if not run_file or not Path(run_file).exists():
         return None
-    return json.loads(Path(run_file).read_text(encoding="utf-8"))
+    return CrawlRun.from_json(json.loads(Path(run_file).read_text(encoding="utf-8")))
 
 
 @click.command("crawl")
@@ -88,22 +90,21 @@ def crawl(sources, archive_dir, jobdir, polite, only, sets):
         sys.exit(3)
     summary = summarise(record)
     click.echo(summary)
-    if record.get("finish_reason") != "finished":
-        click.echo(f"crawl ended early ({record.get('finish_reason')}); run it again with the same --jobdir to "
+    if record.finish_reason != "finished":
+        click.echo(f"crawl ended early ({record.finish_reason}); run it again with the same --jobdir to "
                    "resume", err=True)
         sys.exit(3)
-    if record.get("broken_sources"):
-        for sid in record["broken_sources"]:
-            click.echo(f"BROKEN {sid}: {record['sources'][sid]['error']}", err=True)
+    if record.broken_sources:
+        for sid in record.broken_sources:
+            click.echo(f"BROKEN {sid}: {record.sources[sid].error}", err=True)
         sys.exit(1)
 
 
-def summarise(record: dict) -> str:
-    srcs = record.get("sources", {})
-    lines = [f"run {record['run_id']}: {len(srcs)} sources, {record.get('requests', 0)} requests, "
-             f"{record.get('documents_new', 0)} new documents"]
-    for sid, e in sorted(srcs.items()):
-        lines.append(f"  {sid:<24} {e['status']:<6} listing pages {e['listing_pages']:>3}  reports {e['reports_found']:>3}"
-                     f"  new {e['new']:>3}  changed {e['changed']:>2}  attachments new {e['attachments_new']:>3}"
-                     f"  failed {e['failed']:>2}")
+def summarise(record: CrawlRun) -> str:
+    lines = [f"run {record.run_id}: {len(record.sources)} sources, {record.requests} requests, "
+             f"{record.documents_new} new documents"]
+    for sid, e in sorted(record.sources.items()):
+        lines.append(f"  {sid:<24} {e.status:<6} listing pages {e.listing_pages:>3}  reports {e.reports_found:>3}"
+                     f"  new {e.new:>3}  changed {e.changed:>2}  attachments new {e.attachments_new:>3}"
+                     f"  failed {e.failed:>2}")
     return "\n".join(lines)

@@ -24,7 +24,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from archive.store import write_atomic
+from archive.originals.layout import ArchiveLayout
+from archive.originals.store import write_atomic
 from crawler.pipelines import ArchiveIndex
 from crawler.run_record import RunTally
 from crawler.settings import setting
@@ -95,7 +96,7 @@ class ListingRevalidationMiddleware:
         if not setting(settings, "NIANBAO_CONDITIONAL_LISTINGS") or not settings.get("ARCHIVE_DIR"):
             raise NotConfigured
         self.crawler = crawler
-        self.dir = Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "listings"
+        self.dir = ArchiveLayout(settings.get("ARCHIVE_DIR")).listings
         self.max_bytes = setting(settings, "NIANBAO_LISTING_CACHE_MAX_BYTES")
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The item pipeline: writing originals into the archive (``archive.store.ArchiveStore``) and knowing what it
+"""The item pipeline: writing originals into the archive (``archive.originals.store.ArchiveStore``) and knowing what it
 already holds.
 
 ``ArchiveIndex`` reads ``fetches.jsonl`` once per crawl and answers: is this URL known (so a second crawl does
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from archive.store import ArchiveStore, FetchRecord
+from archive.originals.store import ArchiveStore, FetchRecord
 from crawler.platforms.base import canonical_url
 from crawler.run_record import RunTally
 

@@ -8,13 +8,13 @@ archive pipeline (documents new / changed). At the end ``RunRecorder`` (an exten
   the most any of the last ``NIANBAO_HISTORY_RUNS`` runs found), because reports are never taken down in
   bulk — a drop means the listing or the pager stopped working.
 
-The file is written atomically; ``nianbao crawl`` exits non-zero when a source is broken.
+The record's shape is `archive.originals.runs.CrawlRun` (one shape for the writer here and every reader);
+the file is written atomically; ``nianbao crawl`` exits non-zero when a source is broken.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.store import write_atomic
+from archive.originals.layout import ArchiveLayout
+from archive.originals.runs import CrawlRun, SourceRun, read_runs, write_run
 from crawler.settings import setting
 
 if TYPE_CHECKING:
@@ -91,21 +92,6 @@ def detected_platform(counts: Counter) -> str | None:
     return "generic" if counts else None
 
 
-def previous_runs(runs_dir: Path, limit: int) -> list[dict]:
-    """The last ``limit`` complete run records, newest first."""
-    out = []
-    for path in sorted(runs_dir.glob("*.json"), reverse=True):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("finished_at") and data.get("finish_reason") == "finished":
-            out.append(data)
-        if len(out) >= limit:
-            break
-    return out
-
-
 def judge(found: int, history: list[int], ratio: float) -> str | None:
     """Why a source counts as broken, or None."""
     if found == 0:
@@ -115,10 +101,6 @@ def judge(found: int, history: list[int], ratio: float) -> str | None:
         if best > 0 and found < ratio * best:
             return f"found {found} reports, earlier runs found up to {best}"
     return None
-
-
-def write_json_atomic(path: Path, data) -> None:
-    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 class RunRecorder:
@@ -132,12 +114,12 @@ class RunRecorder:
         if not directory:
             raise NotConfigured
         self.crawler = crawler
-        self.runs_dir = Path(directory) / "runs"
+        self.layout = ArchiveLayout(directory)
         self.ratio = setting(settings, "NIANBAO_BROKEN_RATIO")
         self.history = setting(settings, "NIANBAO_HISTORY_RUNS")
         self.tally = RunTally.for_crawler(crawler)
         self.path: Path | None = None
-        self.record: dict | None = None
+        self.record: CrawlRun | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -154,22 +136,20 @@ class RunRecorder:
 
     def spider_closed(self, spider, reason: str) -> None:
         self.record = self.build(spider, reason)
-        self.path = self.runs_dir / f"{self.tally.run_id}.json"
-        write_json_atomic(self.path, self.record)
+        self.path = write_run(self.layout, self.record)
         self.crawler.stats.set_value("nianbao/run_file", str(self.path))
-        self.crawler.stats.set_value("nianbao/broken_sources", self.record["broken_sources"])
-        for sid in self.record["broken_sources"]:
-            spider.logger.error("source %s is broken: %s", sid, self.record["sources"][sid]["error"])
+        self.crawler.stats.set_value("nianbao/broken_sources", self.record.broken_sources)
+        for sid in self.record.broken_sources:
+            spider.logger.error("source %s is broken: %s", sid, self.record.sources[sid].error)
 
-    def build(self, spider, reason: str) -> dict:
-        history = previous_runs(self.runs_dir, self.history)
+    def build(self, spider, reason: str) -> CrawlRun:
+        history = [r for r in reversed(read_runs(self.layout)) if r.complete][:self.history]
         sources = getattr(spider, "sources", {}) or {}
-        per_source: dict[str, dict] = {}
+        per_source: dict[str, SourceRun] = {}
         for sid in sorted(set(sources) | set(self.tally.sources)):
             t = self.tally.source(sid)
             found = len(t.reports)
-            earlier = [int(r["sources"][sid].get("reports_found") or 0) for r in history
-                       if isinstance(r.get("sources"), dict) and sid in r["sources"]]
+            earlier = [r.sources[sid].reports_found for r in history if sid in r.sources]
             why = judge(found, earlier, self.ratio)
             if why and t.failures:
                 reasons = Counter(f["reason"] for f in t.failures)
@@ -177,43 +157,25 @@ class RunRecorder:
             if why and t.listing_pages_capped:
                 why += " (listing stopped at NIANBAO_MAX_LISTING_PAGES)"
             c = t.counts
-            per_source[sid] = {
-                "status": "broken" if why else "ok",
-                "ok": why is None,
-                "error": why,
-                "platform": t.platform or getattr(sources.get(sid), "platform", ""),
-                "detected_platform": detected_platform(t.detected),
-                "listing_pages": t.listing_pages,
-                "listing_not_modified": t.listing_not_modified,
-                "listing_pages_capped": t.listing_pages_capped,
-                "reports_found": found,
-                "reports_already_archived": t.known_skipped,
-                "not_reports_listed": t.not_reports,
-                "new": c["articles_new"],
-                "changed": c["articles_changed"],
-                "unchanged": c["articles_unchanged"],
-                "attachments_new": c["attachments_new"],
-                "attachments_changed": c["attachments_changed"],
-                "documents_new": c["articles_new"] + c["attachments_new"],
-                "offsite_links_dropped": t.offsite,
-                "failed": len(t.failures),
-                "failures": t.failures,
-                "earlier_reports_found": max(earlier) if earlier else None,
-            }
-        broken = [sid for sid, e in per_source.items() if not e["ok"]]
+            per_source[sid] = SourceRun(
+                status="broken" if why else "ok", ok=why is None, error=why,
+                platform=t.platform or getattr(sources.get(sid), "platform", ""),
+                detected_platform=detected_platform(t.detected), listing_pages=t.listing_pages,
+                listing_not_modified=t.listing_not_modified, listing_pages_capped=t.listing_pages_capped,
+                reports_found=found, reports_already_archived=t.known_skipped, not_reports_listed=t.not_reports,
+                new=c["articles_new"], changed=c["articles_changed"], unchanged=c["articles_unchanged"],
+                attachments_new=c["attachments_new"], attachments_changed=c["attachments_changed"],
+                documents_new=c["articles_new"] + c["attachments_new"], offsite_links_dropped=t.offsite,
+                failed=len(t.failures), failures=t.failures, earlier_reports_found=max(earlier) if earlier else None,
+            )
+        broken = [sid for sid, e in per_source.items() if not e.ok]
         stats = self.crawler.stats
-        return {
-            "run_id": self.tally.run_id,
-            "started_at": self.tally.started_at,
-            "finished_at": utcnow(),
-            "finish_reason": reason,
-            "status": "broken" if broken else ("ok" if reason == "finished" else reason),
-            "broken_sources": broken,
-            "elapsed_seconds": stats.get_value("elapsed_time_seconds"),
-            "requests": stats.get_value("downloader/request_count", 0),
-            "responses": stats.get_value("downloader/response_count", 0),
-            "documents_new": sum(e["documents_new"] for e in per_source.values()),
-            "jobdir": self.crawler.settings.get("JOBDIR"),
-            "jobdir_queue_discarded": bool(stats.get_value("nianbao/jobdir_queue_discarded")),
-            "sources": per_source,
-        }
+        return CrawlRun(
+            run_id=self.tally.run_id, started_at=self.tally.started_at, finished_at=utcnow(), finish_reason=reason,
+            status="broken" if broken else ("ok" if reason == "finished" else reason), broken_sources=broken,
+            elapsed_seconds=stats.get_value("elapsed_time_seconds"),
+            requests=stats.get_value("downloader/request_count", 0),
+            responses=stats.get_value("downloader/response_count", 0),
+            documents_new=sum(e.documents_new for e in per_source.values()), jobdir=self.crawler.settings.get("JOBDIR"),
+            jobdir_queue_discarded=bool(stats.get_value("nianbao/jobdir_queue_discarded")), sources=per_source,
+        )

@@ -17,7 +17,7 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Where originals go (archive.store layout). `nianbao crawl --archive-dir` / `-s ARCHIVE_DIR=…`. Read as is, not
+# Where originals go (archive.originals.store layout). `nianbao crawl --archive-dir` / `-s ARCHIVE_DIR=…`. Read as is, not
 # through setting(): a crawler built without this module must be given one (no run record, no listing cache else).
 ARCHIVE_DIR = os.environ.get("NIANBAO_ARCHIVE_DIR", "demo-data/archive")
 

@@ -11,10 +11,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from archive.originals.store import write_atomic
 from crawler.platforms.base import canonical_url
-from crawler.run_record import write_json_atomic
 
 GONE_STATUSES = (404, 410)
+
+
+def write_json_atomic(path: Path, data) -> None:
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 class GoneRegistry:

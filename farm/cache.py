@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from archive.store import write_atomic
+from archive.originals.store import write_atomic
 
 
 class RenderCache:

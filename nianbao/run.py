@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import logging
 from logging.handlers import RotatingFileHandler
 import os
@@ -27,6 +26,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+
+from archive.originals.layout import ArchiveLayout
+from archive.originals.runs import CrawlRun, latest_run
 
 EXIT_OK, EXIT_SOURCE_BROKEN, EXIT_BAD_REGISTRY, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
 LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5
@@ -89,32 +91,25 @@ def crawl_step(sources: str | None, archive_dir: Path, jobdir: Path, polite: boo
     return rc
 
 
-def latest_run_record(archive_dir: Path) -> dict | None:
-    runs = sorted((archive_dir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
-    for path in reversed(runs):
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-    return None
-
-
-def broken_sources(record: dict | None) -> list[str]:
+def broken_sources(record: CrawlRun | None) -> list[str]:
     """One line per broken source of a crawl run record."""
-    if not record:
+    if record is None:
         return []
-    sources = record.get("sources") or {}
-    broken = record.get("broken_sources") or [sid for sid, s in sources.items() if s.get("status") == "broken"]
-    return [f"source {sid} broken: {(sources.get(sid) or {}).get('error') or 'no reports found'}" for sid in broken]
+    lines = []
+    for sid in record.broken_sources:
+        source = record.sources.get(sid)
+        lines.append(f"source {sid} broken: {(source.error if source else None) or 'no reports found'}")
+    return lines
 
 
 def run_cycle(archive_dir: Path, db: Path, sources: str | None = None, polite: bool = True,
               crawl: bool = True, log_file: Path | None = None, echo=print) -> int:
     archive_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_file or archive_dir / "logs" / "nianbao-run.log"
+    layout = ArchiveLayout(archive_dir)
+    log_file = log_file or layout.run_log
     handler = _setup_logging(log_file)
     try:
-        with run_lock(archive_dir / ".nianbao-run.lock"):
+        with run_lock(layout.run_lock):
             return _cycle(archive_dir, db, sources, polite, crawl, log_file, echo)
     except LockHeld as exc:
         echo(f"nianbao run: {exc}")
@@ -131,9 +126,9 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) 
     failed = False
     log.info("run started: archive %s, database %s", archive_dir, db)
     if crawl:
-        jobdir = archive_dir / ".jobdir"
+        jobdir = ArchiveLayout(archive_dir).jobdir
         rc = crawl_step(sources, archive_dir, jobdir, polite, log_file)
-        record = latest_run_record(archive_dir)
+        record = latest_run(ArchiveLayout(archive_dir))
         if rc == 1:
             problems += broken_sources(record) or ["a source broke (see the crawl run record)"]
         elif rc == 2:

@@ -160,7 +160,8 @@ def test_export_unknown_province_is_refused(built, tmp_path):
 def test_crawler_run_shape(tmp_path):
     import json
 
-    from archive.runs import read_runs
+    from archive.originals.layout import ArchiveLayout
+    from archive.originals.runs import read_runs, run_rows
 
     (tmp_path / "runs").mkdir()
     run = {"run_id": "r1", "started_at": "2026-11-01T00:00:00+00:00", "finished_at": "2026-11-01T00:10:00+00:00",
@@ -173,7 +174,9 @@ def test_crawler_run_shape(tmp_path):
                               "failed": 0, "failures": []}}}
     (tmp_path / "runs" / "r1.json").write_text(json.dumps(run))
     (tmp_path / "runs" / "torn.json").write_text("{not json")
-    runs, per_source = read_runs(tmp_path)
+    (tmp_path / "runs" / "other.json").write_text('{"sources": ["not", "a", "run"]}')
+    (tmp_path / "runs" / "bytes.json").write_bytes(b'{"run_id": "\xff"}')
+    runs, per_source = run_rows(read_runs(ArchiveLayout(tmp_path)))
     assert [(r["run_id"], r["status"], r["sources_failed"], r["documents_new"]) for r in runs] == [("r1", "broken", 1, 3)]
     s1, s2 = per_source
     assert (s1["source_id"], s1["ok"], s1["failures"], s1["error"]) == ("s1", 0, 2, "no report listed")
@@ -301,3 +304,30 @@ def test_bundle_is_served_and_listed(bundle):
     listing, parquet, escape, missing = asyncio.run(go())
     assert "reports.parquet" in listing.text and parquet.content == (out / "reports.parquet").read_bytes()
     assert (escape.status_code, missing.status_code) == (404, 404)
+
+
+def test_damaged_lines_of_the_fetch_log_are_skipped_with_a_warning(built, tmp_path, caplog):
+    import shutil
+
+    root, _, _, counts = built
+    archive = tmp_path / "archive"
+    shutil.copytree(root / "archive", archive, ignore=shutil.ignore_patterns("processed"))
+    with open(archive / "fetches.jsonl", "ab") as fh:
+        fh.write(b'{"sha256": "x", "unexpected": 1}\n')  # another shape
+        fh.write(b'{"sha256": "\xff\xfe"}\n')  # not UTF-8
+        fh.write(b'{"torn": ')  # a crash mid-write
+    with caplog.at_level("WARNING"):
+        again = build(archive, tmp_path / "n.db", processor=envelope_processor, progress=False)
+    assert again == counts
+    assert {r.getMessage().split(" skipped")[0].rsplit(" line ", 1)[1] for r in caplog.records
+            if "fetches.jsonl" in r.getMessage()} == {"64", "65", "66"}
+
+
+def test_a_damaged_sources_csv_does_not_stop_the_build(built, tmp_path):
+    import shutil
+
+    root, _, _, counts = built
+    archive = tmp_path / "archive"
+    shutil.copytree(root / "archive", archive, ignore=shutil.ignore_patterns("processed"))
+    (archive / "sources.csv").write_bytes(b"id,name\nx,\xb9\xe3\xd6\xdd\xff\n")
+    assert build(archive, tmp_path / "n.db", processor=envelope_processor, progress=False) == counts

@@ -7,15 +7,15 @@ import random
 import pytest
 
 import archive.db.build as build_mod
-from archive.processed import ProcessedCache
+from archive.originals.processed import ProcessedCache
 from pipeline.version import code_version
-from archive.store import ArchiveStore, FetchRecord
-from farm.documents import to_html
-from farm.synth import build_document, random_spec
+from archive.originals.store import ArchiveStore, FetchRecord
+from farm.render import render_html
+from farm.report_synth import build_document, random_spec
 
 
 def _store_report(store: ArchiveStore, seed: int) -> str:
-    data = to_html(build_document(random_spec(random.Random(seed))))
+    data = render_html(build_document(random_spec(random.Random(seed))))
     sha = store.put(data)
     store.record(FetchRecord(sha, f"http://127.0.0.1/{seed}.html", f"http://127.0.0.1/{seed}.html", 200,
                              "text/html", len(data), "2025-01-01T00:00:00+00:00", "src", "article"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.store import ArchiveStore
+from archive.originals.store import ArchiveStore
 from farm.plan import SITES
 
 REPO = Path(__file__).resolve().parents[1]

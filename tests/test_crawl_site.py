@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.store import ArchiveStore
+from archive.originals.store import ArchiveStore
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_V1 = b"%PDF-1.4\n% report v1\n"

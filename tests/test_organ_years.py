@@ -13,9 +13,9 @@ import sqlite3
 import pytest
 
 from archive.db.build import build
-from archive.store import ArchiveStore
+from archive.originals.store import ArchiveStore
 from archive.testing import _put, envelope_processor
-from farm.synth import build_document, continue_from, random_spec
+from farm.report_synth import build_document, continue_from, random_spec
 from pipeline.blocks import Paragraph
 
 SOURCES = [  # id, name, division_code, level

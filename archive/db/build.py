@@ -26,12 +26,13 @@ from urllib.parse import unquote, urlsplit
 import sqlite_utils
 
 from archive.db import cross_year, evidence, fts, regions, rules, schema
-from archive import runs
+from archive.originals import runs
 from archive.db.evidence import Reading
 from archive.db.organs import OrganRegistry, resolve
 from archive.db.own_words import own_words
-from archive.processed import ProcessedCache
-from archive.store import ArchiveStore, FetchRecord
+from archive.originals.processed import ProcessedCache
+from archive.originals.layout import ArchiveLayout
+from archive.originals.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9
 from pipeline.extract.errors import ExtractionError
 from pipeline.schema import SECTION_KEYS
@@ -547,7 +548,8 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     db = open_fresh(tmp)
     try:
-        writer = Writer(db, runs.read_sources(archive_dir, sources_file))
+        layout = ArchiveLayout(archive_dir)
+        writer = Writer(db, runs.read_sources(layout, sources_file))
         docs = collect_documents(store)
         by_url = {}
         for info in docs:
@@ -564,7 +566,7 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
                 db.conn.commit()
             if bar:
                 bar.step()
-        writer.finish(runs.read_runs(archive_dir))
+        writer.finish(runs.run_rows(runs.read_runs(layout)))
         db.conn.close()
         os.replace(tmp, db_path)
     except BaseException:

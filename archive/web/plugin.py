@@ -141,7 +141,7 @@ async def original_file(datasette, request):
     archive_dir = _archive_dir(datasette)
     if row is None or not archive_dir:
         raise NotFound("no such archived original")
-    from archive.store import ArchiveStore
+    from archive.originals.store import ArchiveStore
 
     path = ArchiveStore(archive_dir).object_path(sha)  # validates the digest: no path can escape
     if not path.is_file():

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import FormRequest, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from archive.originals.layout import ArchiveLayout
+from archive.originals.runs import read_sources
+from archive.originals.store import write_atomic
 from crawler.classify import NOT_REPORT, UNCERTAIN, classify_title
 from crawler.middlewares import AlreadyArchived, OutOfScope
 from crawler.pipelines import ArchiveIndex, FetchedDocument
@@ -115,38 +117,33 @@ class ReportsSpider(scrapy.Spider):
         spider.skip_known = setting(settings, "NIANBAO_SKIP_KNOWN")
         spider.revalidate = setting(settings, "NIANBAO_REVALIDATE_KNOWN")
         spider.revalidate_after = setting(settings, "NIANBAO_REVALIDATE_AFTER_DAYS")
-        spider.gone = GoneRegistry(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "gone.json",
-                                   setting(settings, "NIANBAO_GONE_RECHECK_DAYS"))
-        spider.checks = CheckLog(Path(settings.get("ARCHIVE_DIR")) / "crawler-state" / "checked.json")
+        layout = ArchiveLayout(settings.get("ARCHIVE_DIR"))
+        spider.gone = GoneRegistry(layout.gone, setting(settings, "NIANBAO_GONE_RECHECK_DAYS"))
+        spider.checks = CheckLog(layout.checked)
         spider._listing_seen: dict[str, set[str]] = {}
         spider._scheduled: set[str] = set()
         spider._items_seen: dict[str, set[str]] = {}
-        spider.write_sources_copy(Path(settings.get("ARCHIVE_DIR")))
+        spider.write_sources_copy(layout)
         return spider
 
-    def write_sources_copy(self, archive_dir: Path) -> None:
-        """Keep ARCHIVE_DIR/sources.csv (the database's list of sources) current: merge ours in by id."""
+    def write_sources_copy(self, layout: ArchiveLayout) -> None:
+        """Keep ARCHIVE_DIR/sources.csv (the database's list of sources) current: merge ours in by id. An
+        unreadable copy (damaged bytes) is replaced by ours, with a warning, rather than stopping the crawl."""
         import csv
+        import io
 
-        path = archive_dir / "sources.csv"
         fields = ["id", "name", "division_code", "level", "url", "platform"]
-        rows: dict[str, dict] = {}
-        if path.exists():
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    if row.get("id"):
-                        rows[row["id"]] = {f: row.get(f, "") for f in fields}
+        rows = {sid: {"id": sid, "name": r.get("name") or "", "division_code": r.get("division_code") or "",
+                      "level": r.get("level") or "", "url": r.get("column_url") or "", "platform": r.get("platform") or ""}
+                for sid, r in read_sources(layout).items()}
         for s in self.sources.values():
             rows[s.id] = {"id": s.id, "name": s.name, "division_code": s.division_code, "level": s.level,
                           "url": s.url, "platform": s.platform}
-        archive_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".csv.tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields)
-            writer.writeheader()
-            for sid in sorted(rows):
-                writer.writerow(rows[sid])
-        tmp.replace(path)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows[k] for k in sorted(rows))
+        write_atomic(layout.sources_csv, out.getvalue().encode("utf-8"))
 
     # --- start ----------------------------------------------------------------------------------------------
     async def start(self):

@@ -1,26 +1,25 @@
 """The archive of originals: every fetched document stored once, addressed by its SHA-256.
 
-Layout of an archive directory::
-
-    ARCHIVE_DIR/
-        objects/ab/cd/abcd…ef     the bytes exactly as fetched (name = sha256)
-        fetches.jsonl             one JSON line per fetch of a document (see FetchRecord)
-        runs/<run_id>.json        what each crawl run did, per source (written by the crawler)
-
-The crawler only appends here; the pipeline only reads. Writing an object is
-atomic (temporary file + rename), and an object that exists is never rewritten,
-so a crawl killed at any moment leaves a valid archive behind.
+Objects under ``objects/`` and one line per fetch in ``fetches.jsonl`` (see `archive.originals.layout`).
+The crawler only appends here; the pipeline only reads. Writing an object is atomic (temporary file +
+rename), and an object that exists is never rewritten, so a crawl killed at any moment leaves a valid
+archive behind. A line of the fetch log that cannot be read is skipped with a warning naming it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from archive.originals.layout import ArchiveLayout
+
+log = logging.getLogger(__name__)
 
 
 def write_atomic(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
@@ -66,10 +65,10 @@ class FetchRecord:
 
 class ArchiveStore:
     def __init__(self, root: str | os.PathLike):
-        self.root = Path(root)
-        self.objects = self.root / "objects"
-        self.fetch_log = self.root / "fetches.jsonl"
-        self.runs = self.root / "runs"
+        self.layout = ArchiveLayout(root)
+        self.root = self.layout.root
+        self.objects = self.layout.objects
+        self.fetch_log = self.layout.fetch_log
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -104,13 +103,14 @@ class ArchiveStore:
             os.fsync(fh.fileno())
 
     def fetches(self) -> Iterator[FetchRecord]:
-        """All fetch records in order; a torn last line (crash mid-write) is skipped."""
+        """All fetch records in order. A line that is not a record — torn by a crash mid-write, not UTF-8, of
+        another shape — is skipped with a warning naming its line number; it never stops a build or a crawl."""
         if not self.fetch_log.exists():
             return
-        with open(self.fetch_log, encoding="utf-8") as fh:
-            for line in fh:
+        with open(self.fetch_log, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
                 try:
-                    data = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                yield FetchRecord(**data)
+                    data = json.loads(raw.decode("utf-8"))
+                    yield FetchRecord(**data)
+                except (ValueError, TypeError) as exc:  # JSON, UTF-8 and shape errors
+                    log.warning("%s line %d skipped: %s", self.fetch_log, number, str(exc)[:200])

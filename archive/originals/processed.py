@@ -9,19 +9,16 @@ is derived data: deleting it loses nothing.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from archive.store import write_atomic
+from archive.originals.layout import ArchiveLayout
+from archive.originals.store import write_atomic
 from pipeline.version import code_version
 
 
 class ProcessedCache:
     def __init__(self, archive_dir: str | Path, version: str | None = None):
-        # NIANBAO_PROCESSED_CACHE puts the cache elsewhere, e.g. shared by several archives of the same
-        # documents (the test suite's farm crawls); entries are keyed by content, so sharing is safe.
-        base = os.environ.get("NIANBAO_PROCESSED_CACHE") or Path(archive_dir) / "processed"
-        self.root = Path(base) / (version or code_version())
+        self.root = ArchiveLayout(archive_dir).processed / (version or code_version())
 
     def _path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.json"
