@@ -46,6 +46,10 @@ class AlreadyArchived(IgnoreRequest):
 
 
 class SourceScopeMiddleware:
+    """Every request of a source, and every redirect hop of it (Scrapy re-schedules a redirect as a new request
+    through these middlewares), stays on the source's own hosts and port (`Source.in_scope`). Nothing in a URL
+    (a path, a query ending in /robots.txt) can make an exception."""
+
     def __init__(self, crawler: Crawler):
         if not setting(crawler.settings, "NIANBAO_SCOPE_ENABLED"):
             raise NotConfigured
@@ -60,9 +64,7 @@ class SourceScopeMiddleware:
         sid = request.meta.get("source_id")
         sources = getattr(spider, "sources", None)
         if not sid or not sources or sid not in sources:
-            return None
-        if request.url.endswith("/robots.txt"):
-            return None
+            return None  # Scrapy's own requests (robots.txt) carry no source: they follow an in-scope request
         if not sources[sid].in_scope(request.url):
             RunTally.for_crawler(self.crawler).source(sid).offsite += 1
             self.crawler.stats.inc_value("nianbao/offsite_dropped")
