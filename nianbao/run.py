@@ -54,7 +54,7 @@ def run_lock(path: Path):
         fh.truncate()
         fh.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}\n")
         fh.flush()
-        yield
+        yield fh
     finally:
         fh.close()
 
@@ -73,8 +73,24 @@ def _setup_logging(log_file: Path) -> logging.Handler:
     return handler
 
 
-def crawl_step(sources: str | None, archive_dir: Path, jobdir: Path, polite: bool, log_file: Path) -> int:
-    """Run the crawl in its own process (Twisted's reactor starts once per process) and return its exit code."""
+def _die_with_parent() -> None:
+    """In the crawl's process, before it runs: the kernel sends it SIGKILL when the run that started it dies
+    (prctl PR_SET_PDEATHSIG), so a `kill -9` of `nianbao run` leaves no crawl behind."""
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(3)
+
+
+def crawl_step(sources: str | None, archive_dir: Path, jobdir: Path, polite: bool, log_file: Path,
+               lock=None) -> int:
+    """Run the crawl in its own process (Twisted's reactor starts once per process) and return its exit code.
+
+    The crawl holds the run's lock too (the locked file is open in it), so no other run starts while any part
+    of this one lives, and it dies with the run (`_die_with_parent`)."""
     cmd = [sys.executable, "-m", "nianbao", "crawl", "--archive-dir", str(archive_dir), "--jobdir", str(jobdir)]
     if sources:
         cmd += ["--sources", str(sources)]
@@ -83,7 +99,9 @@ def crawl_step(sources: str | None, archive_dir: Path, jobdir: Path, polite: boo
     log.info("crawl: %s", " ".join(cmd))
     with open(log_file, "a", encoding="utf-8") as out:
         out.flush()
-        rc = subprocess.call(cmd, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        rc = subprocess.call(cmd, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                             pass_fds=(lock.fileno(),) if lock is not None else (),
+                             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
     if rc in (0, 1):
         # The crawl finished: its resume state must not leak into the next run (its seen-requests filter
         # would skip the listing pages). A killed crawl (other codes) keeps it, and the next run resumes.
@@ -109,8 +127,8 @@ def run_cycle(archive_dir: Path, db: Path, sources: str | None = None, polite: b
     log_file = log_file or layout.run_log
     handler = _setup_logging(log_file)
     try:
-        with run_lock(layout.run_lock):
-            return _cycle(archive_dir, db, sources, polite, crawl, log_file, echo)
+        with run_lock(layout.run_lock) as lock:
+            return _cycle(archive_dir, db, sources, polite, crawl, log_file, echo, lock)
     except LockHeld as exc:
         echo(f"nianbao run: {exc}")
         return EXIT_LOCKED
@@ -119,7 +137,7 @@ def run_cycle(archive_dir: Path, db: Path, sources: str | None = None, polite: b
         handler.close()
 
 
-def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) -> int:
+def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo, lock=None) -> int:
     from archive.db.build import build
 
     problems: list[str] = []
@@ -127,7 +145,7 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo) 
     log.info("run started: archive %s, database %s", archive_dir, db)
     if crawl:
         jobdir = ArchiveLayout(archive_dir).jobdir
-        rc = crawl_step(sources, archive_dir, jobdir, polite, log_file)
+        rc = crawl_step(sources, archive_dir, jobdir, polite, log_file, lock)
         record = latest_run(ArchiveLayout(archive_dir))
         if rc == 1:
             problems += broken_sources(record) or ["a source broke (see the crawl run record)"]
