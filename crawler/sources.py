@@ -84,6 +84,30 @@ def valid_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
+def _rows_with_lines(text: str) -> tuple[list[list[str]], list[int]]:
+    """CSV rows without comment and blank lines, each with the line an editor shows it starting on (a quoted
+    field may span lines: the rows after it keep their own numbers)."""
+    kept = [(i + 1, line) for i, line in enumerate(text.splitlines()) if line.strip() and not line.lstrip().startswith("#")]
+    handed: list[int] = []
+
+    def feed():
+        for number, line in kept:
+            handed.append(number)
+            yield line + "\n"
+
+    reader = csv.reader(feed())
+    rows, starts = [], []
+    while True:
+        before = len(handed)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        rows.append(row)
+        starts.append(handed[before] if before < len(handed) else handed[-1])
+    return rows, starts
+
+
 def load_sources(path: str | Path, *, require_division: bool = False) -> list[Source]:
     """Read and check a registry; raise ``SourceError`` naming every bad line."""
     path = Path(path)
@@ -93,7 +117,7 @@ def load_sources(path: str | Path, *, require_division: bool = False) -> list[So
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 ({exc})") from None
-    rows = list(csv.reader(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")))
+    rows, line_numbers = _rows_with_lines(text)
     if not rows:
         raise SourceError(f"{path}: empty source registry")
     header = [h.strip().lower() for h in rows[0]]
@@ -103,8 +127,6 @@ def load_sources(path: str | Path, *, require_division: bool = False) -> list[So
     problems: list[str] = []
     sources: list[Source] = []
     seen: dict[str, int] = {}
-    # Line numbers as an editor shows them (comments and blank lines count).
-    line_numbers = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() and not line.lstrip().startswith("#")]
     for row, lineno in zip(rows[1:], line_numbers[1:]):
         where = f"{path}:{lineno}"
         if len(row) != len(header):

@@ -163,6 +163,10 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo, 
             counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress,
                            jobs=os.cpu_count() or 1)
         log.info("published %s: %s", db, counts)
+        from archive.originals.processed import ProcessedCache
+
+        for old in ProcessedCache(archive_dir).prune():  # results of older pipelines are never read again
+            log.info("removed the processing cache of an older pipeline: %s", old)
     except Exception as exc:  # the previous database stays in place: build writes a temporary file first
         log.exception("build failed")
         failed = True

@@ -74,3 +74,33 @@ def test_cache_is_keyed_by_the_pipeline_version(tmp_path):
 
 def test_pipeline_version_is_a_digest_of_its_code():
     assert len(code_version()) == 16
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail(tmp_path):
+    cache = ProcessedCache(tmp_path, version="v1")
+    cache.root.parent.mkdir(parents=True)
+    cache.root.write_text("a file where the cache's folder should be")  # every write now fails
+    cache.put("a" * 64, {"status": "ok"})
+    assert cache.get("a" * 64) is None and cache.warned
+
+
+def test_prune_keeps_only_this_pipeline_version(tmp_path):
+    old, new = ProcessedCache(tmp_path, version="old"), ProcessedCache(tmp_path, version="new")
+    old.put("a" * 64, {"status": "ok"})
+    new.put("b" * 64, {"status": "ok"})
+    new.prune()
+    assert (old.get("a" * 64), new.get("b" * 64)) == (None, {"status": "ok"})
+
+
+def test_leftovers_of_killed_builds_are_removed_at_the_next_start(tmp_path):
+    import subprocess
+
+    from archive.db.build import build
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = tmp_path / f".nianbao.db.building-{dead.pid}"
+    leftover.write_bytes(b"x" * 1000)
+    (tmp_path / "archive").mkdir()
+    build(tmp_path / "archive", tmp_path / "nianbao.db", progress=False)
+    assert not leftover.exists() and (tmp_path / "nianbao.db").exists()

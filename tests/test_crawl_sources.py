@@ -60,3 +60,16 @@ def test_shipped_column_url_fits_its_platform(source):
     import re
 
     assert re.search(FINGERPRINTS[source.platform], source.url)
+
+
+def test_line_numbers_stay_right_after_a_quoted_newline(tmp_path):
+    from crawler.sources import SourceError, load_sources
+
+    path = tmp_path / "sources.csv"
+    path.write_text('id,name,url,platform,note\n'
+                    'a,"某县\n人民政府",http://127.0.0.1:1/a/,trs,x\n'
+                    '# a comment\n'
+                    'bad id!,某县,http://127.0.0.1:1/b/,trs,y\n', encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_sources(path)
+    assert f"{path}:5:" in str(err.value) and f"{path}:2" not in str(err.value)

@@ -448,7 +448,9 @@ def _neg(s: str | None) -> str:
 
 
 def open_fresh(path: str | Path) -> sqlite_utils.Database:
+    """A new database file at `path`; the half-built files that killed builds left beside it go first."""
     path = Path(path)
+    remove_leftovers(path)
     if path.exists():
         path.unlink()
     db = sqlite_utils.Database(path)
@@ -456,6 +458,18 @@ def open_fresh(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous = OFF")
     db.conn.isolation_level = "DEFERRED"
     return db
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """`.<db>.building-<pid>` files of builds whose process is gone (a killed build cannot clean up after itself)."""
+    removed = []
+    stem = path.name.split(".building-")[0]
+    for leftover in path.parent.glob(f"{stem}.building-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if leftover != path and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
 
 
 class Progress:
