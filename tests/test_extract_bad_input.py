@@ -148,3 +148,31 @@ def test_huge_image_refused():
     buf = io.BytesIO()
     Image.new("L", (5000, 5000), 255).save(buf, "PNG")
     assert "megapixels" in _reason(buf.getvalue(), "scan.png", Limits(max_image_pixels=10_000_000))
+
+
+@pytest.mark.parametrize("name,page,reason", [
+    ("100k nested divs", "<html><body>" + "<div>" * 100_000 + "正文" + "</div>" * 100_000 + "</body></html>",
+     "nests tags more than 256 deep"),
+    ("5 million cells", "<html><body><table><tr>" + "<td>1</td>" * 5_000_000 + "</tr></table></body></html>",
+     "more than 200,000 tags"),
+])
+def test_html_bombs_are_refused_before_a_tree_is_built(name, page, reason):
+    import time
+
+    from pipeline.extract import ExtractionError, extract_bytes
+
+    start = time.monotonic()
+    with pytest.raises(ExtractionError, match=reason):
+        extract_bytes(page.encode(), filename="bomb.html")
+    assert time.monotonic() - start < 5
+
+
+def test_a_deep_but_legal_page_is_read_in_bounded_time():
+    import time
+
+    from pipeline.extract import extract_bytes
+
+    block = "<div>" * 250 + "<p>正文内容。</p>" + "</div>" * 250
+    start = time.monotonic()
+    doc = extract_bytes(("<html><body>" + block * 20 + "</body></html>").encode(), filename="deep.html")
+    assert doc.blocks[0].text == "正文内容。" and time.monotonic() - start < 10

@@ -119,10 +119,24 @@ def find_body(soup: BeautifulSoup) -> Tag:
             if _text_len(tag) - _link_len(tag) >= 0.3 * total:
                 return tag
     scores: dict[int, tuple[float, Tag]] = {}
+    tables: dict[int, Tag | None] = {}
+
+    def nearest_table(tag: Tag) -> Tag | None:  # memoised: one walk up per tag, not one per descendant
+        chain = []
+        node = tag.parent
+        while isinstance(node, Tag) and id(node) not in tables and node.name != "table":
+            chain.append(node)
+            node = node.parent
+        found = node if isinstance(node, Tag) and node.name == "table" else tables.get(id(node)) if node else None
+        for n in chain:
+            tables[id(n)] = found
+        return found
+
     for unit in root.find_all(["p", "table", "h1", "h2", "h3", "h4", "div", "span", "font", "td"]):
         if unit.name in ("div", "span", "font", "td") and unit.find(["p", "div", "table", "td"]):
             continue  # containers only count through their own text units
-        if unit.name != "table" and unit.find_parent("table") and not unit.find_parent("table").find("table"):
+        table = nearest_table(unit) if unit.name != "table" else None
+        if table is not None and not table.find("table"):
             continue  # cells of a data table count through the table
         n = _text_len(unit) - 2 * _link_len(unit)
         if n <= 0:
@@ -192,8 +206,34 @@ def _title(soup: BeautifulSoup, body: Tag) -> str | None:
     return None
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]*?(/?)>")
+# Containers that are closed in practice: their nesting is the page's depth (td, p, li are often left open).
+_NESTING = frozenset("div span font table section article blockquote center ul ol form main aside".split())
+
+
+def check_shape(text: str, limits: Limits) -> None:
+    """Refuse, before a tree is built, a page no parser should build: too many tags or nested too deep.
+
+    One linear pass over the tags; the tree walks that follow cost (elements × depth), so bounding both bounds
+    the work for any page (100,000 nested divs or 5 million cells are refused in well under a second)."""
+    elements = depth = deepest = 0
+    for m in _TAG.finditer(text):
+        elements += 1
+        if elements > limits.max_html_elements:
+            raise ExtractionError(f"HTML page has more than {limits.max_html_elements:,} tags")
+        name = m.group(2).lower()
+        if name not in _NESTING or m.group(3):
+            continue
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limits.max_html_depth:
+                raise ExtractionError(f"HTML page nests tags more than {limits.max_html_depth} deep")
+
+
 def extract_html(data: bytes, limits: Limits, whole_page: bool = False) -> Document:
     text, encoding, warnings = decode(data)
+    check_shape(text, limits)
     try:
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML exports start with <?xml
@@ -206,7 +246,8 @@ def extract_html(data: bytes, limits: Limits, whole_page: bool = False) -> Docum
     total = _text_len(soup)
     for tag in list(soup.find_all(True)):
         # Chrome is small: a "left"/"main" wrapper holding most of the page's text is the article's column.
-        if (not tag.decomposed and tag.name not in ("html", "body") and _is_chrome(tag)
+        # (bs4's `decomposed` property searches the subtree for a tag of that name: quadratic on deep pages)
+        if (not tag.__dict__.get("_decomposed") and tag.name not in ("html", "body") and _is_chrome(tag)
                 and _text_len(tag) < 0.4 * total):
             tag.decompose()
     body = (soup.body or soup) if whole_page else find_body(soup)

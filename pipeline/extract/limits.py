@@ -18,3 +18,5 @@ class Limits:
     max_sheet_rows: int = 20_000               # per spreadsheet sheet
     max_memory_mb: int = 2048                  # address space of a LibreOffice conversion (RLIMIT_AS)
     max_image_pixels: int = 60_000_000         # an image attachment to OCR
+    max_html_elements: int = 200_000           # tags of one HTML page (a report page has a few thousand)
+    max_html_depth: int = 256                  # nesting of container tags (a portal page: under 60)
