@@ -176,3 +176,41 @@ def test_a_deep_but_legal_page_is_read_in_bounded_time():
     start = time.monotonic()
     doc = extract_bytes(("<html><body>" + block * 20 + "</body></html>").encode(), filename="deep.html")
     assert doc.blocks[0].text == "正文内容。" and time.monotonic() - start < 10
+
+
+def huge_page_pdf(size_pt: int) -> bytes:
+    """A tiny PDF whose one page is `size_pt` square with a small image on it (a scan-like page)."""
+    import io
+
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    out, img = io.BytesIO(), io.BytesIO()
+    Image.new("L", (20, 20), 128).save(img, format="PNG")
+    img.seek(0)
+    c = canvas.Canvas(out, pagesize=(size_pt, size_pt))
+    from reportlab.lib.utils import ImageReader
+
+    c.drawImage(ImageReader(img), 0, 0, width=size_pt, height=size_pt)
+    c.save()
+    return out.getvalue()
+
+
+def test_a_huge_page_is_refused_before_it_is_rendered():
+    import resource
+    import time
+
+    from pipeline.extract import ExtractionError
+    from pipeline.extract.ocr import ocr_pdf_page
+
+    start, peak = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ExtractionError, match="too large to OCR"):
+        ocr_pdf_page(huge_page_pdf(14400), 0)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
+    assert time.monotonic() - start < 5 and grown_mb < 200
+
+
+def test_a_large_page_is_rendered_at_a_lower_resolution():
+    from pipeline.extract.ocr import render_scale
+
+    assert render_scale(5000, 5000, 200, 60_000_000) < 200 / 72 and render_scale(595, 842, 200, 60_000_000) == 200 / 72

@@ -262,12 +262,32 @@ def _flag_numeric_columns(spans: list[Span]) -> list[Span]:
             for s in spans]
 
 
-def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200) -> list:
+MIN_OCR_DPI = 50  # below this no character can be read: a page that large is refused, not rendered
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> float:
+    """The scale to render a page at: `dpi`, lowered so the image stays within `max_pixels` (checked from the
+    page size, before any pixel is made); a page that would need less than MIN_OCR_DPI is refused."""
+    from .errors import ExtractionError
+
+    scale = dpi / 72
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    if area * scale * scale > max_pixels:
+        scale = (max_pixels / area) ** 0.5
+        if scale < MIN_OCR_DPI / 72:
+            raise ExtractionError(f"page of {width_pt:.0f}×{height_pt:.0f} pt is too large to OCR "
+                                  f"({max_pixels // 1_000_000} megapixels at {MIN_OCR_DPI} dpi at most)")
+    return scale
+
+
+def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200, max_pixels: int = 60_000_000) -> list:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(pdf_bytes)
     try:
-        image = pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        page = pdf[index]
+        scale = render_scale(*page.get_size(), dpi, max_pixels)
+        image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
     finally:
         pdf.close()
     return ocr_page_image(np.asarray(image), index + 1)
