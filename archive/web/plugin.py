@@ -224,6 +224,19 @@ dl.column-descriptions { max-height: 9em; overflow-y: auto; border: 1px solid #d
   font-size: 0.85em; }
 .rows-and-columns td.col-title, .rows-and-columns td.col-agency { min-width: 16em; }
 .rows-and-columns td.col-snippet { min-width: 30em; }
+.nb-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
+.nb-table th, .nb-table td { border: 1px solid #999; padding: 3px 6px; }
+.nb-table th { background: #eef2f7; font-weight: normal; }
+.nb-table td.num { text-align: right; min-width: 3em; }
+.nb-table td.uncertain { background: #fff3c4; }
+.nb-table td.missing { background: #f4f4f4; }
+.nb-change { color: #666; font-size: 0.85em; }
+.nb-check-fail { color: #b00020; font-weight: bold; }
+.nb-check-pass { color: #2f7a32; }
+.nb-section { white-space: pre-wrap; border-left: 3px solid #ddd; padding-left: 0.8em; }
+.nb-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; }
+.nb-facts dt { font-weight: bold; }
+.nb-facts dd { margin: 0; }
 """
 
 
