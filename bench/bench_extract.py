@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m bench.bench_extract [--docs 4] [--formats html,docx,pdf,...]
 
 Each format is measured in a fresh process (spawned, so memory figures are not inherited): the
-documents are rendered by farm.documents first (not timed), one is extracted as a warm-up (imports,
+documents are rendered by farm.render first (not timed), one is extracted as a warm-up (imports,
 OCR model loading), then each is extracted with `extract_bytes`. Peak memory is reported three ways: Python allocations (tracemalloc, on a separate
 one-document pass because tracing slows Python down), the process's maximum resident set (getrusage,
 includes libraries and models) and the largest child's (LibreOffice; 0 where none ran).
@@ -27,8 +27,8 @@ DEFAULT_FORMATS = ["html", "docx", "pdf", "xlsx", "xls", "doc", "wps", "odt", "r
 
 
 def _documents(fmt: str, n: int) -> list[tuple[bytes, str]]:
-    from farm import documents
-    from farm.synth import build_document, random_spec
+    from farm import render
+    from farm.report_synth import build_document, random_spec
 
     rng = random.Random(7)
     out = []
@@ -36,11 +36,11 @@ def _documents(fmt: str, n: int) -> list[tuple[bytes, str]]:
         doc = build_document(random_spec(rng, distinct=True))
         base = fmt.split("-")[0]
         if base in ("html", "docx", "xlsx", "xls"):
-            out.append((getattr(documents, f"to_{base}")(doc), f"r{i}.{base}"))
+            out.append((getattr(render, f"render_{base}")(doc), f"r{i}.{base}"))
         elif base == "scan":
-            out.append((documents.to_scanned_pdf(documents.to_pdf(doc), dpi=200, pages=[1]), f"r{i}.pdf"))
+            out.append((render.render_scanned_pdf(render.render_pdf(doc), dpi=200, pages=[1]), f"r{i}.pdf"))
         else:
-            out.append((getattr(documents, f"to_{base}")(documents.to_docx(doc)), f"r{i}.{base}"))
+            out.append((getattr(render, f"render_{base}")(render.render_docx(doc)), f"r{i}.{base}"))
     return out
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive import regions  # noqa: E402
+from archive.db import regions  # noqa: E402
 from archive.db.build import DocumentInfo, Processed, Writer, open_fresh  # noqa: E402
 from archive.originals.store import FetchRecord  # noqa: E402
 

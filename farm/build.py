@@ -51,10 +51,3 @@ def _prerender(plans: list[SitePlan], cache: RenderCache, workers: int = 2) -> N
         for _ in pool.map(lambda job: attachment_bytes(job[0], job[1], cache), jobs):
             pass
 
-
-def site_infos(plans: list[SitePlan], contents: dict[str, SiteContent], base_urls: dict[str, str]) -> list[dict]:
-    return [{
-        "id": p.id, "name": p.name, "platform": p.platform, "base_url": base_urls[p.id],
-        "column_url": base_urls[p.id] + contents[p.id].column_path,
-        "division_code": p.division_code, "level": p.level,
-    } for p in plans]

@@ -17,9 +17,16 @@ from __future__ import annotations
 from farm.model import SiteContent, SitePlan
 
 
-def build_manifest(seed: int, plans: list[SitePlan], contents: dict[str, SiteContent], base_urls: dict[str, str]) -> dict:
-    from farm.build import site_infos
+def site_infos(plans: list[SitePlan], contents: dict[str, SiteContent], base_urls: dict[str, str]) -> list[dict]:
+    """The manifest's `sites`: each site's id, name, platform, base and column URL, division code and level."""
+    return [{
+        "id": p.id, "name": p.name, "platform": p.platform, "base_url": base_urls[p.id],
+        "column_url": base_urls[p.id] + contents[p.id].column_path,
+        "division_code": p.division_code, "level": p.level,
+    } for p in plans]
 
+
+def build_manifest(seed: int, plans: list[SitePlan], contents: dict[str, SiteContent], base_urls: dict[str, str]) -> dict:
     reports, pages = [], []
     for plan in plans:
         base = base_urls[plan.id]

@@ -1,7 +1,7 @@
-"""Report content for the farm: a plan item becomes a `farm.synth` spec, a Document, and its renderings.
+"""Report content for the farm: a plan item becomes a `farm.report_synth` spec, a Document and its renderings.
 
-This module is the only place that knows how the farm calls `farm.synth` and
-`farm.documents`; binary renderings go through the on-disk `RenderCache` because
+This module is the only place that knows how the farm calls `farm.report_synth` and
+`farm.render`; binary renderings go through the on-disk `RenderCache` because
 they cost about a second each (LibreOffice, rasterising).
 """
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from farm import synth
+from farm import report_synth
 from farm.cache import RenderCache
 from farm.model import Item
 from pipeline.blocks import Document, Paragraph
@@ -36,7 +36,7 @@ CONTENT_TYPES = {
 
 @dataclass
 class Report:
-    spec: synth.ReportSpec
+    spec: report_synth.ReportSpec
     doc: Document
 
     @property
@@ -64,7 +64,7 @@ def _number(raw: str) -> int | float | None:
     return int(d) if d == d.to_integral_value() and "." not in text else float(d)
 
 
-def make_report(item: Item, site_level: str, previous: synth.ReportSpec | None = None) -> Report:
+def make_report(item: Item, site_level: str, previous: report_synth.ReportSpec | None = None) -> Report:
     """The report an item stands for. Duplicates share the spec seed, so they get identical content.
 
     `previous` is the same organ's report of the year before: this one carries over from it (rules 6–8),
@@ -79,18 +79,18 @@ def make_report(item: Item, site_level: str, previous: synth.ReportSpec | None =
     # Most reports have small numbers and many zeros, as real ones do; the site's own government gets
     # all-distinct numbers in two years, so a cell shifted by an extractor cannot pass for its neighbour.
     distinct = item.admin_level == site_level and year in (2020, 2023)
-    spec = synth.random_spec(rng, distinct=distinct, format_a=fmt, format_b=format_b, year=year,
+    spec = report_synth.random_spec(rng, distinct=distinct, format_a=fmt, format_b=format_b, year=year,
                              admin_level=item.admin_level, agency=item.agency)
     if previous is not None and not distinct:
-        spec = synth.continue_from(previous, spec)
+        spec = report_synth.continue_from(previous, spec)
     spec.title = item.title.removesuffix("（更正）")
     if item.variant:
         spec = _corrected(spec, rng)
         spec.title = item.title
-    return Report(spec, synth.build_document(spec))
+    return Report(spec, report_synth.build_document(spec))
 
 
-def _corrected(spec: synth.ReportSpec, rng: random.Random) -> synth.ReportSpec:
+def _corrected(spec: report_synth.ReportSpec, rng: random.Random) -> report_synth.ReportSpec:
     """The corrected version (更正): the same report with two Table A counts fixed.
 
     Table A has no arithmetic rules tying cells together, so changing it keeps the report consistent.
@@ -100,16 +100,16 @@ def _corrected(spec: synth.ReportSpec, rng: random.Random) -> synth.ReportSpec:
               and k[1] != "regulations"]
     for key in rng.sample(counts, 2):
         fixed.values[key] = str(int(fixed.values[key]) + rng.randint(1, 9))
-    fixed.prose = synth.seed_prose(fixed, random.Random(spec.year * 7 + 1))
+    fixed.prose = report_synth.seed_prose(fixed, random.Random(spec.year * 7 + 1))
     return fixed
 
 
 # ---------------------------------------------------------------- HTML ---
 def inline_html(report: Report) -> str:
     """The report as an article body fragment: paragraphs and <table>s with the real merges (no title)."""
-    from farm import documents
+    from farm import render
 
-    return documents.to_html(report.doc, chrome=False).decode("utf-8")
+    return render.render_html(report.doc, chrome=False).decode("utf-8")
 
 
 # ---------------------------------------------------------------- binaries ---
@@ -155,7 +155,7 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
     DOC/WPS/PDF are LibreOffice conversions of the DOCX, and a scan is rasterised from the PDF, so
     the intermediate renderings are cached too.
     """
-    from farm import documents
+    from farm import render
 
     content = report.doc.to_dict()
 
@@ -163,25 +163,26 @@ def attachment_bytes(report: Report, fmt: str, cache: RenderCache) -> bytes:
         return cache.get_or_make(cache.key("attachment", CONTENT_VERSION, kind, params, content), make)
 
     def docx() -> bytes:
-        return cached("docx", lambda: pin_zip_dates(documents.to_docx(report.doc)))
+        return cached("docx", lambda: pin_zip_dates(render.render_docx(report.doc)))
 
     def saved_page_docx() -> bytes:
         """Word files are often the portal page saved to Word: the breadcrumb comes first."""
         doc = Document([Paragraph(SAVED_PAGE_BREADCRUMB), *report.doc.blocks], dict(report.doc.meta))
-        return cached("docx-saved-page", lambda: pin_zip_dates(documents.to_docx(doc)))
+        return cached("docx-saved-page", lambda: pin_zip_dates(render.render_docx(doc)))
 
     def pdf() -> bytes:
-        return cached("pdf", lambda: pin_pdf_dates(documents.to_pdf(docx()), report.spec.year))
+        return cached("pdf", lambda: pin_pdf_dates(render.render_pdf(docx()), report.spec.year))
 
     if fmt == "docx":
         return saved_page_docx()
     if fmt == "pdf":
         return pdf()
     if fmt in ("doc", "wps"):
-        return cached("doc-saved-page", lambda: documents.to_doc(saved_page_docx()))
+        return cached("doc-saved-page", lambda: render.render_doc(saved_page_docx()))
     if fmt == "xls":
-        return cached("xls", lambda: documents.to_xls(report.doc, with_prose=True), with_prose=True)
+        return cached("xls", lambda: render.render_xls(report.doc, with_prose=True), with_prose=True)
     if fmt == "pdf-scanned":
         scan = {"dpi": 150, "skew_degrees": 0.6, "noise": 6.0, "seed": report.spec.year}
-        return cached("pdf-scanned", lambda: pin_pdf_dates(documents.to_scanned_pdf(pdf(), **scan), report.spec.year), **scan)
+        return cached("pdf-scanned", lambda: pin_pdf_dates(render.render_scanned_pdf(pdf(), **scan), report.spec.year),
+                      **scan)
     raise ValueError(f"unknown attachment format {fmt!r}")

@@ -146,3 +146,33 @@ SECTION_LABELS = {
     "other": "六、其他需要报告的事项",
 }
 SECTION_KEYS = list(SECTION_LABELS)  # the six sections in printed order
+
+
+# ---- The printed form: how the official tables lay these keys out -------------------------------------
+# What a generator of reports needs beyond the keys and labels above (farm/report_synth.py draws the tables from
+# these). Table A is printed in blocks, one per item of 条例 第二十条 reported on; a block's rows share its columns.
+A_ROW_ARTICLES = {
+    "regulations": "第二十条第（一）项",
+    "normative_documents": "第二十条第（一）项",
+    "licensing": "第二十条第（五）项",
+    "other_services": "第二十条第（五）项",
+    "penalty": "第二十条第（六）项",
+    "coercion": "第二十条第（六）项",
+    "fees": "第二十条第（八）项",
+    "procurement": "第二十条第（九）项",
+}
+
+# The wording printed on the form where a label above is shortened or differs between the format versions:
+# Table A by version (row and column keys), Table B rows (a group heading, a space, then the row's own label).
+A_PRINTED_LABELS = {
+    "2019": {"normative_documents": "规范性文件", "decisions": "处理决定数量"},
+    "2021": {"amount": "本年收费金额（单位：万元）"},
+}
+B_PRINTED_LABELS = {
+    "partial_grant": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "other.overdue_correction": "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other.overdue_fee": "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+}
+
+# The section whose heading each table follows.
+TABLE_SECTIONS = {"A": "active_disclosure", "B": "applications", "C": "review_litigation"}

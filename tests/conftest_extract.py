@@ -9,8 +9,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from farm import documents
-from farm.synth import SECTIONS, ReportSpec, build_document, expected_rows, random_spec, spec_from_values
+from farm import render
+from farm.report_synth import SECTIONS, ReportSpec, build_document, expected_rows, random_spec, spec_from_values
 from pipeline.blocks import Document, Paragraph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -80,18 +80,18 @@ def rendered(name: str, fmt: str) -> bytes:
     """The report `name` as bytes of format `fmt`; LibreOffice formats are converted from the one DOCX."""
     doc = document(name)
     if fmt in ("doc", "odt", "rtf", "pdf"):
-        return getattr(documents, f"to_{fmt}")(rendered(name, "docx"))
+        return getattr(render, f"render_{fmt}")(rendered(name, "docx"))
     if fmt == "lo.html":
-        return documents.to_lo_html(rendered(name, "docx"))
+        return render.render_lo_html(rendered(name, "docx"))
     if fmt == "wps":
         return rendered(name, "doc")
     if fmt == "xls-prose":
-        return documents.to_xls(doc, with_prose=True)
+        return render.render_xls(doc, with_prose=True)
     if fmt == "html-legacy":
-        return documents.to_html(doc, encoding="gb2312", style="legacy")
+        return render.render_html(doc, encoding="gb2312", style="legacy")
     if fmt == "html-gbk":
-        return documents.to_html(doc, encoding="gbk", meta_charset="utf-8")
-    return getattr(documents, f"to_{fmt}")(doc)
+        return render.render_html(doc, encoding="gbk", meta_charset="utf-8")
+    return getattr(render, f"render_{fmt}")(doc)
 
 
 def norm(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Every format, built from farm.synth specs, comes back with every table cell in its place."""
+"""Every format, built from farm.report_synth specs, comes back with every table cell in its place."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest_extract import norm, rendered
 from conftest_extract import parsed_cells, spec_by_name, spec_cells
-from farm.documents import to_mixed_pdf, to_png
+from farm.render import render_mixed_pdf, render_png
 from pipeline.extract import extract_bytes
 from pipeline.extract.limits import Limits
 from pipeline.extract.pdf import extract_pdf
@@ -35,8 +35,8 @@ def truth_rows() -> list[list[str]]:
 def scanned(kind: str):
     pdf = rendered("distinct-2021", "pdf")
     if kind == "mixed-pdf200":
-        return extract_bytes(to_mixed_pdf(pdf, [PAGE], dpi=200), "scan.pdf")
-    return extract_bytes(to_png(pdf, page=PAGE, dpi=160, skew_degrees=0.8, noise=10, seed=3), "scan.png")
+        return extract_bytes(render_mixed_pdf(pdf, [PAGE], dpi=200), "scan.pdf")
+    return extract_bytes(render_png(pdf, page=PAGE, dpi=160, skew_degrees=0.8, noise=10, seed=3), "scan.png")
 
 
 def _score(doc):

@@ -44,12 +44,12 @@ def test_renderings_are_reproducible_without_the_cache(tmp_path, fmt):
 
     import random
 
-    from farm import synth
+    from farm import report_synth
     from farm.cache import RenderCache
     from farm.reports import Report, attachment_bytes
 
-    spec = synth.random_spec(random.Random(7), year=2022, distinct=False)
-    report = Report(spec, synth.build_document(spec))
+    spec = report_synth.random_spec(random.Random(7), year=2022, distinct=False)
+    report = Report(spec, report_synth.build_document(spec))
     first = attachment_bytes(report, fmt, RenderCache(tmp_path / "a"))
     time.sleep(2.1)  # zip and PDF time stamps have a resolution of 2 s and 1 s
     assert first == attachment_bytes(report, fmt, RenderCache(tmp_path / "b"))

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from farm.browse import Browser, decode, looks_like_report, read_article, walk_column
 from farm.server import run_farm
+from support.browse import Browser, decode, looks_like_report, read_article, walk_column
 
 SITE_IDS = ["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "trs-hanyang", "generic-suqian"]
 MAGIC = {"pdf": b"%PDF", "pdf-scanned": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0",
@@ -115,7 +115,7 @@ def test_interpretations_link_to_the_report_they_explain(farm, walks, site_id):
 
 
 def _links(article):
-    from farm.browse import anchors
+    from support.browse import anchors
 
     return anchors(article.text, article.url)
 

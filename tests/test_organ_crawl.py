@@ -13,8 +13,8 @@ import sqlite3
 import pytest
 
 from archive.db.build import build
-from farm.documents import to_doc, to_docx, to_pdf
-from farm.synth import build_document, random_spec
+from farm.render import render_doc, render_docx, render_pdf
+from farm.report_synth import build_document, random_spec
 from pipeline.blocks import Paragraph
 from pipeline.extract import extract_bytes
 from pipeline.parser import parse_document
@@ -31,7 +31,7 @@ def word_file(town: str, seed: int, breadcrumb: bool, names_organ: bool = True) 
     doc = build_document(spec)
     if breadcrumb:
         doc.blocks.insert(0, Paragraph(CRUMB))
-    return to_docx(doc)
+    return render_docx(doc)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def breadcrumb_docx():
 
 @pytest.mark.parametrize("convert", ["docx", "doc", "pdf"])
 def test_breadcrumb_first_line_in_every_word_format(breadcrumb_docx, convert):
-    data = {"docx": lambda d: d, "doc": to_doc, "pdf": to_pdf}[convert](breadcrumb_docx)
+    data = {"docx": lambda d: d, "doc": render_doc, "pdf": render_pdf}[convert](breadcrumb_docx)
     parsed = parse_document(extract_bytes(data, filename=f"report.{convert}"))
     assert (parsed["title"], parsed["agency"], parsed["year"]) == ("佛堂镇2023年政府信息公开工作年度报告", "佛堂镇", 2023)
 

@@ -84,12 +84,12 @@ def test_missing_file_is_a_usage_error():
 def test_html_report_parses_through_the_cli(tmp_path):
     import random
 
-    from farm.documents import to_html
-    from farm.synth import build_document, random_spec
+    from farm.render import render_html
+    from farm.report_synth import build_document, random_spec
 
     spec = random_spec(random.Random(8), distinct=True)
     path = tmp_path / "t20250120_123.html"
-    path.write_bytes(to_html(build_document(spec)))
+    path.write_bytes(render_html(build_document(spec)))
     cells = json.loads(run(str(path)).stdout)["cells"]
     got = {(c["table"], c["row"], c["col"]): c["raw"].strip() for c in cells}
     assert got == {k: spec.value(*k) for k in spec.keys()}

@@ -4,7 +4,10 @@ A `ReportSpec` holds what a report says: agency, year, which table format each
 table uses, the raw text of every table cell and the prose of each section.
 `build_document(spec)` turns it into the block model (`pipeline.blocks`) with the
 official merges of the 2019 and 2021 formats (see docs/format notes, §3–§5):
-the renderers in `farm.documents` then write that model as HTML, DOCX, PDF, ….
+the renderers in `farm.render` then write that model as HTML, DOCX, PDF, ….
+
+Every row, column and section comes from `pipeline/schema.py`, the one statement of the
+official form: its keys, labels and printed wording (`A_ROW_ARTICLES`, `*_PRINTED_LABELS`).
 
 `random_spec(rng)` produces a consistent report (format.md §6 rules 1–4 hold),
 optionally with a distinct number in every cell so that a cell shifted by an
@@ -19,105 +22,69 @@ import copy
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
 from pipeline.blocks import Document, Paragraph, Span, Table
-from pipeline.schema import A_LAYOUT, B_COLS, C_COLS, C_ROWS, SECTION_LABELS
+from pipeline.schema import (A_COL_LABELS, A_LAYOUT, A_PRINTED_LABELS, A_ROW_ARTICLES, A_ROW_LABELS, B_APPLICANT_COLS,
+                             B_COL_LABELS, B_COLS, B_PRINTED_LABELS, B_ROW_LABELS, B_ROWS, C_COL_LABELS, C_COLS,
+                             C_ROW_LABELS, C_ROWS, SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS, b_outcome_rows)
 
 CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2 (pipeline/schema.py)
 
-SECTIONS: list[tuple[str, str]] = list(SECTION_LABELS.items())
+SECTIONS: list[tuple[str, str]] = [(key, SECTION_LABELS[key]) for key in SECTION_KEYS]
 
 # ---------------------------------------------------------------- Table A ---
-# Each block: (heading, [(col key, header label, colspan)], [(row key, row label)])
-A_BLOCKS: dict[str, list[tuple[str, list[tuple[str, str, int]], list[tuple[str, str]]]]] = {
-    "2021": [
-        ("第二十条第（一）项",
-         [("issued", "本年制发件数", 1), ("repealed", "本年废止件数", 1), ("in_force", "现行有效件数", 1)],
-         [("regulations", "规章"), ("normative_documents", "行政规范性文件")]),
-        ("第二十条第（五）项", [("decisions", "本年处理决定数量", 3)], [("licensing", "行政许可")]),
-        ("第二十条第（六）项", [("decisions", "本年处理决定数量", 3)],
-         [("penalty", "行政处罚"), ("coercion", "行政强制")]),
-        ("第二十条第（八）项", [("amount", "本年收费金额（单位：万元）", 3)], [("fees", "行政事业性收费")]),
-    ],
-    "2019": [
-        ("第二十条第（一）项",
-         [("made", "本年新制作数量", 1), ("published", "本年新公开数量", 1), ("total_published", "对外公开总数量", 1)],
-         [("regulations", "规章"), ("normative_documents", "规范性文件")]),
-        ("第二十条第（五）项",
-         [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 1), ("decisions", "处理决定数量", 1)],
-         [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")]),
-        ("第二十条第（六）项",
-         [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 1), ("decisions", "处理决定数量", 1)],
-         [("penalty", "行政处罚"), ("coercion", "行政强制")]),
-        ("第二十条第（八）项", [("prev_year_items", "上一年项目数量", 1), ("change", "本年增/减", 2)],
-         [("fees", "行政事业性收费")]),
-        ("第二十条第（九）项", [("procurement_items", "采购项目数量", 1), ("procurement_amount", "采购总金额", 2)],
-         [("procurement", "政府集中采购")]),
-    ],
-}
+A_VALUE_COLUMNS = 3  # grid columns after 信息内容 in every block; a block with fewer columns widens its last
+
+
+def a_blocks(fmt: str) -> list[tuple[str, list[tuple[str, str, int]], list[tuple[str, str]]]]:
+    """Table A's printed blocks: (heading, [(col key, header label, colspan)], [(row key, row label)])."""
+    printed = A_PRINTED_LABELS[fmt]
+    blocks = []
+    for heading, group in groupby(A_LAYOUT[fmt].items(), key=lambda row_cols: A_ROW_ARTICLES[row_cols[0]]):
+        group = list(group)
+        cols = group[0][1]
+        spans = [1] * (len(cols) - 1) + [A_VALUE_COLUMNS - len(cols) + 1]
+        blocks.append((heading,
+                       [(col, printed.get(col, A_COL_LABELS[col]), span) for col, span in zip(cols, spans)],
+                       [(row, printed.get(row, A_ROW_LABELS[row])) for row, _ in group]))
+    return blocks
+
 
 # ---------------------------------------------------------------- Table B ---
-B_ORG_LABELS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 B_HEADER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-B_GROUPS_COMMON: list[tuple[str | None, list[tuple[str, str]]]] = [
-    (None, [("granted", "（一）予以公开")]),
-    (None, [("partial_grant", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")]),
-    ("（三）不予公开", [
-        ("denied.state_secret", "1.属于国家秘密"),
-        ("denied.law_forbidden", "2.其他法律行政法规禁止公开"),
-        ("denied.safety_stability", "3.危及“三安全一稳定”"),
-        ("denied.third_party", "4.保护第三方合法权益"),
-        ("denied.internal_affairs", "5.属于三类内部事务信息"),
-        ("denied.process_info", "6.属于四类过程性信息"),
-        ("denied.enforcement_case", "7.属于行政执法案卷"),
-        ("denied.admin_query", "8.属于行政查询事项"),
-    ]),
-    ("（四）无法提供", [
-        ("unable.no_info", "1.本机关不掌握相关政府信息"),
-        ("unable.need_creation", "2.没有现成信息需要另行制作"),
-        ("unable.unclear", "3.补正后申请内容仍不明确"),
-    ]),
-    ("（五）不予处理", [
-        ("not_processed.complaint", "1.信访举报投诉类申请"),
-        ("not_processed.repeat", "2.重复申请"),
-        ("not_processed.publication", "3.要求提供公开出版物"),
-        ("not_processed.massive", "4.无正当理由大量反复申请"),
-        ("not_processed.confirm", "5.要求行政机关确认或重新出具已获取信息"),
-    ]),
-]
-B_OTHER_2019: tuple[str | None, list[tuple[str, str]]] = (None, [("other", "（六）其他处理")])
-B_OTHER_2021: tuple[str | None, list[tuple[str, str]]] = ("（六）其他处理", [
-    ("other.overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("other.overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-    ("other.other", "3.其他"),
-])
+B_RESULTS_HEADING = "三、本年度办理结果"
 
 
 def b_result_groups(fmt: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
-    """The groups of rows under 三、本年度办理结果, without （七）总计."""
-    return B_GROUPS_COMMON + [B_OTHER_2021 if fmt == "2021" else B_OTHER_2019]
+    """The groups of rows under 三、本年度办理结果, without （七）总计: (group heading or None, [(row key, label)]).
 
+    A grouped row's printed label is its group heading, a space and its own label (（三）不予公开 1.属于国家秘密).
+    """
+    def split(row: str) -> tuple[str | None, str]:
+        group, _, label = B_PRINTED_LABELS.get(row, B_ROW_LABELS[row]).partition(" ")
+        return (group, label) if label else (None, group)
 
-def b_result_rows(fmt: str) -> list[str]:
-    """Row keys that add up to （七）总计 (rule 2)."""
-    return [key for _, rows in b_result_groups(fmt) for key, _ in rows]
+    groups: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for row in b_outcome_rows(fmt):
+        group, label = split(row)
+        if group is None or not groups or groups[-1][0] != group:
+            groups.append((group, []))
+        groups[-1][1].append((row, label))
+    return groups
 
 
 def b_rows(fmt: str) -> list[str]:
-    return ["new_received", "carried_over", *b_result_rows(fmt), "total_processed", "carried_forward"]
+    return list(B_ROWS[fmt])
 
 
-# ---------------------------------------------------------------- Table C ---
-C_COL_LABELS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-
-
+# -------------------------------------------------------------- cell keys ---
 def a_keys(fmt: str) -> list[CellKey]:
-    return [("A", row, col) for _, cols, rows in A_BLOCKS[fmt] for row, _ in rows for col, _, _ in cols]
+    return [("A", row, col) for row, cols in A_LAYOUT[fmt].items() for col in cols]
 
 
 def b_keys(fmt: str) -> list[CellKey]:
-    return [("B", row, col) for row in b_rows(fmt) for col in B_COLS]
+    return [("B", row, col) for row in B_ROWS[fmt] for col in B_COLS]
 
 
 def c_keys() -> list[CellKey]:
@@ -165,23 +132,20 @@ class ReportSpec:
 
 # ----------------------------------------------------------------- layout ---
 class _Grid:
-    """Collects spans and remembers where each value cell went."""
+    """Collects a table's spans."""
 
     def __init__(self) -> None:
         self.spans: list[Span] = []
-        self.cells: dict[CellKey, tuple[int, int]] = {}
 
-    def add(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1, key: CellKey | None = None):
+    def add(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
         self.spans.append(Span(row, col, rowspan, colspan, text))
-        if key is not None:
-            self.cells[key] = (row, col)
 
 
 def _table_a(spec: ReportSpec) -> _Grid:
     g = _Grid()
     r = 0
-    for heading, cols, rows in A_BLOCKS[spec.format_a]:
-        g.add(r, 0, heading, colspan=4)
+    for heading, cols, rows in a_blocks(spec.format_a):
+        g.add(r, 0, heading, colspan=1 + A_VALUE_COLUMNS)
         r += 1
         g.add(r, 0, "信息内容")
         c = 1
@@ -193,8 +157,7 @@ def _table_a(spec: ReportSpec) -> _Grid:
             g.add(r, 0, row_label)
             c = 1
             for col_key, _, span in cols:
-                key = ("A", row_key, col_key)
-                g.add(r, c, spec.value(*key), colspan=span, key=key)
+                g.add(r, c, spec.value("A", row_key, col_key), colspan=span)
                 c += span
             r += 1
     return g
@@ -202,28 +165,28 @@ def _table_a(spec: ReportSpec) -> _Grid:
 
 def _b_value_row(g: _Grid, spec: ReportSpec, r: int, row_key: str) -> None:
     for i, col in enumerate(B_COLS):
-        key = ("B", row_key, col)
-        g.add(r, 3 + i, spec.value(*key), key=key)
+        g.add(r, 3 + i, spec.value("B", row_key, col))
 
 
 def _table_b(spec: ReportSpec) -> _Grid:
     """Three-level header, three label columns, seven value columns (10 grid columns)."""
     g = _Grid()
     groups = b_result_groups(spec.format_b)
+    natural, *orgs = B_APPLICANT_COLS
     g.add(0, 0, B_HEADER_NOTE, rowspan=3, colspan=3)
-    g.add(0, 3, "申请人情况", colspan=7)
-    g.add(1, 3, "自然人", rowspan=2)
-    g.add(1, 4, "法人或其他组织", colspan=5)
-    g.add(1, 9, "总计", rowspan=2)
-    for i, label in enumerate(B_ORG_LABELS):
-        g.add(2, 4 + i, label)
-    g.add(3, 0, "一、本年新收政府信息公开申请数量", colspan=3)
+    g.add(0, 3, "申请人情况", colspan=len(B_COLS))
+    g.add(1, 3, B_COL_LABELS[natural], rowspan=2)
+    g.add(1, 4, "法人或其他组织", colspan=len(orgs))
+    g.add(1, 4 + len(orgs), B_COL_LABELS["total"], rowspan=2)
+    for i, col in enumerate(orgs):
+        g.add(2, 4 + i, B_COL_LABELS[col])
+    g.add(3, 0, B_ROW_LABELS["new_received"], colspan=3)
     _b_value_row(g, spec, 3, "new_received")
-    g.add(4, 0, "二、上年结转政府信息公开申请数量", colspan=3)
+    g.add(4, 0, B_ROW_LABELS["carried_over"], colspan=3)
     _b_value_row(g, spec, 4, "carried_over")
     r = 5
     n_result_rows = sum(len(rows) for _, rows in groups) + 1  # + （七）总计
-    g.add(r, 0, "三、本年度办理结果", rowspan=n_result_rows)
+    g.add(r, 0, B_RESULTS_HEADING, rowspan=n_result_rows)
     for group_label, rows in groups:
         if group_label is None:
             key, label = rows[0]
@@ -236,52 +199,44 @@ def _table_b(spec: ReportSpec) -> _Grid:
             g.add(r, 2, label)
             _b_value_row(g, spec, r, key)
             r += 1
-    g.add(r, 1, "（七）总计", colspan=2)
+    g.add(r, 1, B_ROW_LABELS["total_processed"], colspan=2)
     _b_value_row(g, spec, r, "total_processed")
     r += 1
-    g.add(r, 0, "四、结转下年度继续办理", colspan=3)
+    g.add(r, 0, B_ROW_LABELS["carried_forward"], colspan=3)
     _b_value_row(g, spec, r, "carried_forward")
     return g
 
 
 def _table_c(spec: ReportSpec) -> _Grid:
-    """行政复议 colspan 5; 行政诉讼 colspan 10 split into two colspan-5 groups (15 grid columns)."""
+    """行政复议 colspan 5; 行政诉讼 colspan 10 split into two colspan-5 groups (15 grid columns).
+
+    A row's label is its heading, then (after a space) the sub-heading it has under a shared heading.
+    """
     g = _Grid()
-    g.add(0, 0, "行政复议", colspan=5)
-    g.add(0, 5, "行政诉讼", colspan=10)
-    for i, label in enumerate(C_COL_LABELS):
-        g.add(1, i, label, rowspan=2)
-    g.add(1, 5, "未经复议直接起诉", colspan=5)
-    g.add(1, 10, "复议后起诉", colspan=5)
-    for gi in (1, 2):
-        for i, label in enumerate(C_COL_LABELS):
-            g.add(2, gi * 5 + i, label)
+    n = len(C_COLS)
+    heads = [C_ROW_LABELS[row].partition(" ")[::2] for row in C_ROWS]  # (heading, sub-heading or "")
+    c = 0
+    for heading, group in groupby(heads, key=lambda head: head[0]):
+        width = n * len(list(group))
+        g.add(0, c, heading, colspan=width)
+        c += width
+    for gi, (_, sub) in enumerate(heads):
+        if not sub:  # no sub-heading: the column labels take both header rows
+            for i, col in enumerate(C_COLS):
+                g.add(1, gi * n + i, C_COL_LABELS[col], rowspan=2)
+        else:
+            g.add(1, gi * n, sub, colspan=n)
+    for gi, (_, sub) in enumerate(heads):
+        if sub:
+            for i, col in enumerate(C_COLS):
+                g.add(2, gi * n + i, C_COL_LABELS[col])
     for gi, row in enumerate(C_ROWS):
         for i, col in enumerate(C_COLS):
-            key = ("C", row, col)
-            g.add(3, gi * 5 + i, spec.value(*key), key=key)
+            g.add(3, gi * n + i, spec.value("C", row, col))
     return g
 
 
-_TABLE_AFTER = {"active_disclosure": ("A", _table_a), "applications": ("B", _table_b), "review_litigation": ("C", _table_c)}
-
-
-def _layout(spec: ReportSpec) -> tuple[Document, dict[CellKey, tuple[int, int, int]]]:
-    blocks: list = [Paragraph(spec.full_title)]
-    blocks += [Paragraph(p) for p in spec.prose.get("preface", [])]
-    where: dict[CellKey, tuple[int, int, int]] = {}
-    for section, heading in SECTIONS:
-        blocks.append(Paragraph(heading))
-        if section in _TABLE_AFTER:
-            _, make = _TABLE_AFTER[section]
-            grid = make(spec)
-            blocks.append(Table(grid.spans))
-            index = len(blocks) - 1
-            where.update({key: (index, r, c) for key, (r, c) in grid.cells.items()})
-        blocks += [Paragraph(p) for p in spec.prose.get(section, [])]
-    meta = {"title": spec.full_title, "agency": spec.agency, "year": spec.year, "admin_level": spec.admin_level,
-            "format_a": spec.format_a, "format_b": spec.format_b, "synthetic": True}
-    return Document(blocks, meta), where
+_TABLE_AFTER = {TABLE_SECTIONS[table]: make for table, make in (("A", _table_a), ("B", _table_b), ("C", _table_c))}
 
 
 def build_document(spec: ReportSpec) -> Document:
@@ -290,12 +245,16 @@ def build_document(spec: ReportSpec) -> Document:
     Table A follows the heading of section 二, Table B that of 三 and Table C that of 四,
     each followed by the section's prose, as in the seeds.
     """
-    return _layout(spec)[0]
-
-
-def cell_positions(spec: ReportSpec) -> dict[CellKey, tuple[int, int, int]]:
-    """Where each value cell is in `build_document(spec)`: key -> (block index, grid row, grid col)."""
-    return _layout(spec)[1]
+    blocks: list = [Paragraph(spec.full_title)]
+    blocks += [Paragraph(p) for p in spec.prose.get("preface", [])]
+    for section, heading in SECTIONS:
+        blocks.append(Paragraph(heading))
+        if section in _TABLE_AFTER:
+            blocks.append(Table(_TABLE_AFTER[section](spec).spans))
+        blocks += [Paragraph(p) for p in spec.prose.get(section, [])]
+    meta = {"title": spec.full_title, "agency": spec.agency, "year": spec.year, "admin_level": spec.admin_level,
+            "format_a": spec.format_a, "format_b": spec.format_b, "synthetic": True}
+    return Document(blocks, meta)
 
 
 def expected_rows(doc: Document) -> list[list[list[str]]]:
@@ -314,8 +273,10 @@ def spec_from_values(agency: str, year: int, *, a: list[str], b: list[list[str]]
     """
     keys_a, keys_c = a_keys(format_a), c_keys()
     rows_b = b_rows(format_b)
-    if len(a) != len(keys_a) or len(c) != len(keys_c) or len(b) != len(rows_b) or any(len(r) != 7 for r in b):
-        raise ValueError(f"expected {len(keys_a)} A values, {len(rows_b)}x7 B values and 15 C values")
+    n_cols_b = len(B_COLS)
+    if len(a) != len(keys_a) or len(c) != len(keys_c) or len(b) != len(rows_b) or any(len(r) != n_cols_b for r in b):
+        raise ValueError(f"expected {len(keys_a)} A values, {len(rows_b)}x{n_cols_b} B values "
+                         f"and {len(keys_c)} C values")
     values: dict[CellKey, str] = {}
     values.update(zip(keys_a, a))
     for row_key, row in zip(rows_b, b):
@@ -460,8 +421,8 @@ class _Pool:
 
 
 def _random_b(pool: _Pool, fmt: str, hi: int, zero_share: float) -> dict[CellKey, str]:
-    result_rows = b_result_rows(fmt)
-    org_cols = B_COLS[:-1]
+    result_rows = b_outcome_rows(fmt)
+    org_cols = B_APPLICANT_COLS
     while True:
         snapshot = set(pool.used)
         cells: dict[tuple[str, str], int] = {}
@@ -492,7 +453,7 @@ def _random_c(pool: _Pool, zero_share: float) -> dict[CellKey, str]:
         snapshot = set(pool.used)
         cells = {}
         for row in C_ROWS:
-            parts = [pool.draw(1, 99, zero_share) for _ in range(4)]
+            parts = [pool.draw(1, 99, zero_share) for _ in C_COLS[:-1]]
             cells.update({("C", row, col): v for col, v in zip(C_COLS, parts)})
             cells["C", row, "total"] = sum(parts)
         if pool.fits([cells["C", r, "total"] for r in C_ROWS]):
@@ -564,7 +525,7 @@ def continue_from(previous: ReportSpec, spec: ReportSpec) -> ReportSpec:
     """
     out = copy.deepcopy(spec)
     v = out.values
-    for col in B_COLS[:-1]:
+    for col in B_APPLICANT_COLS:
         before = _int(previous, ("B", "carried_forward", col))
         if before is None or ("B", "carried_over", col) not in v:
             continue
@@ -576,11 +537,11 @@ def continue_from(previous: ReportSpec, spec: ReportSpec) -> ReportSpec:
         v["B", "carried_over", col], v["B", "carried_forward", col] = str(before), str(forward)
         v["B", "new_received", col] = str(new)
     for row in b_rows(out.format_b):
-        parts = [v.get(("B", row, c)) for c in B_COLS[:-1]]
+        parts = [v.get(("B", row, c)) for c in B_APPLICANT_COLS]
         if all(p is not None for p in parts):
             v["B", row, "total"] = str(sum(int(p) for p in parts))
     if previous.format_a == out.format_a == "2021":
-        for row in ("regulations", "normative_documents"):
+        for row in (row for row, cols in A_LAYOUT["2021"].items() if "in_force" in cols):
             stock = _int(previous, ("A", row, "in_force"))
             issued, repealed = _int(out, ("A", row, "issued")), _int(out, ("A", row, "repealed"))
             if None not in (stock, issued, repealed):

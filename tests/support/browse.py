@@ -1,4 +1,4 @@
-"""A small scripted browser that walks the farm's sites as a visitor would.
+"""A small scripted browser that walks the farm's sites as a visitor would (a test helper, not part of the farm).
 
 It knows only what a person reading portals.md knows: how each platform pages its
 column (the TRS `createPageHTML` call, the Hanweb datastore and data proxy, the
@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import lxml.html
 
-USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) nianbao-farm-browser/0.1"
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) nianbao-test-browser/0.1"
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".zip")
 
 

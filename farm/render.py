@@ -1,4 +1,6 @@
-"""Renderers from a `Document` (usually `farm.synth.build_document(spec)`) to the bytes portals publish.
+"""The farm's renderer: a block-model `Document` (usually `farm.report_synth.build_document(spec)`) written
+as the bytes portals publish. `render_<format>(doc)` means "render this Document as <format>"; it is the
+opposite direction of the pipeline's converters (`pipeline.extract`), which read such bytes back.
 
 HTML, DOCX, XLSX and XLS are written directly (real rowspan/colspan, gridSpan/vMerge, merged
 ranges). DOC, ODT, RTF and PDF are LibreOffice conversions of the DOCX through
@@ -6,7 +8,7 @@ ranges). DOC, ODT, RTF and PDF are LibreOffice conversions of the DOCX through
 pypdfium2, then rotated, greyed and noised with Pillow/numpy and wrapped as image-only PDF pages.
 
 `.wps`: LibreOffice cannot write Kingsoft's format. The `.wps` files real portals publish are
-mostly Word-97 binaries (OLE2, the Kingsoft extensions ignored by every reader), so `to_wps`
+mostly Word-97 binaries (OLE2, the Kingsoft extensions ignored by every reader), so `render_wps`
 returns the DOC bytes; the extension alone makes it a `.wps` (extraction.md §3.2).
 """
 
@@ -103,7 +105,7 @@ _LEGACY_PAGE = """<html>
 """
 
 
-def to_html(doc: Document, encoding: str = "utf-8", chrome: bool = True, meta_charset: str | None = None,
+def render_html(doc: Document, encoding: str = "utf-8", chrome: bool = True, meta_charset: str | None = None,
             site: str | None = None, date: str = "2025-01-20", style: str = "cms") -> bytes:
     """A portal article page (or, with chrome=False, just the article fragment) encoded in `encoding`.
 
@@ -162,7 +164,7 @@ def _legacy_html(doc: Document, encoding: str, chrome: bool, meta_charset: str |
     return page.encode(encoding, errors="xmlcharrefreplace")
 
 
-def to_lo_html(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_lo_html(doc: Document | bytes, timeout: float = 120) -> bytes:
     """LibreOffice's XHTML export of the DOCX: the markup of reports converted to web pages by office tools."""
     return _from_docx(doc, "html", timeout)
 
@@ -238,7 +240,7 @@ def _page_number_footer(section) -> None:
     paragraph.add_run(" —")
 
 
-def to_docx(doc: Document) -> bytes:
+def render_docx(doc: Document) -> bytes:
     """A Word document with real tables: merged cells are `w:gridSpan` / `w:vMerge`, A4, 宋体/仿宋_GB2312."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -270,35 +272,35 @@ def to_docx(doc: Document) -> bytes:
 
 # ------------------------------------------------- LibreOffice conversions ---
 def _from_docx(doc_or_docx: Document | bytes, target: str, timeout: float) -> bytes:
-    data = doc_or_docx if isinstance(doc_or_docx, bytes) else to_docx(doc_or_docx)
+    data = doc_or_docx if isinstance(doc_or_docx, bytes) else render_docx(doc_or_docx)
     return office.convert(data, "docx", target, timeout=timeout)
 
 
-def to_doc(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_doc(doc: Document | bytes, timeout: float = 120) -> bytes:
     """Word 97 binary (OLE2), via LibreOffice from the DOCX (a DOCX may be passed to skip re-rendering)."""
     return _from_docx(doc, "doc", timeout)
 
 
-def to_wps(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_wps(doc: Document | bytes, timeout: float = 120) -> bytes:
     """What portals publish as `.wps`: a Word-97 binary (see the module docstring)."""
-    return to_doc(doc, timeout)
+    return render_doc(doc, timeout)
 
 
-def to_odt(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_odt(doc: Document | bytes, timeout: float = 120) -> bytes:
     return _from_docx(doc, "odt", timeout)
 
 
-def to_rtf(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_rtf(doc: Document | bytes, timeout: float = 120) -> bytes:
     return _from_docx(doc, "rtf", timeout)
 
 
-def to_pdf(doc: Document | bytes, timeout: float = 120) -> bytes:
+def render_pdf(doc: Document | bytes, timeout: float = 120) -> bytes:
     """A PDF with a text layer, exported by LibreOffice from the DOCX (CJK fonts substituted by Noto/WenQuanYi)."""
     return _from_docx(doc, "pdf", timeout)
 
 
 # ------------------------------------------------------------------ scans ---
-def render_pages(pdf_bytes: bytes, dpi: int = 200, pages: list[int] | None = None):
+def _page_images(pdf_bytes: bytes, dpi: int = 200, pages: list[int] | None = None):
     """PIL images (greyscale) of the PDF's pages."""
     import pypdfium2 as pdfium
 
@@ -331,13 +333,13 @@ def degrade(image, skew_degrees: float = 0.0, noise: float = 0.0, seed: int = 0,
     return image
 
 
-def to_scanned_pdf(pdf_bytes: bytes, dpi: int = 200, skew_degrees: float = 0.0, noise: float = 0.0, seed: int = 0,
+def render_scanned_pdf(pdf_bytes: bytes, dpi: int = 200, skew_degrees: float = 0.0, noise: float = 0.0, seed: int = 0,
                    pages: list[int] | None = None, jpeg_quality: int = 85, blur: float = 0.0) -> bytes:
     """An image-only PDF (no text layer) as a scanner would produce from the printed PDF."""
     import img2pdf
 
     images = []
-    for i, page in enumerate(render_pages(pdf_bytes, dpi, pages)):
+    for i, page in enumerate(_page_images(pdf_bytes, dpi, pages)):
         page = degrade(page, skew_degrees, noise, seed + i, blur, paper=235 if noise else 255)
         buf = io.BytesIO()
         page.save(buf, "JPEG", quality=jpeg_quality, dpi=(dpi, dpi))
@@ -346,12 +348,12 @@ def to_scanned_pdf(pdf_bytes: bytes, dpi: int = 200, skew_degrees: float = 0.0, 
     return img2pdf.convert(images, layout_fun=layout)
 
 
-def to_mixed_pdf(pdf_bytes: bytes, scanned_pages: list[int], **scan_options) -> bytes:
+def render_mixed_pdf(pdf_bytes: bytes, scanned_pages: list[int], **scan_options) -> bytes:
     """The PDF with some pages replaced by scans of themselves (text layer gone on those pages only)."""
     import pypdfium2 as pdfium
 
     src = pdfium.PdfDocument(pdf_bytes)
-    scans = {i: pdfium.PdfDocument(to_scanned_pdf(pdf_bytes, pages=[i], **scan_options)) for i in scanned_pages}
+    scans = {i: pdfium.PdfDocument(render_scanned_pdf(pdf_bytes, pages=[i], **scan_options)) for i in scanned_pages}
     out = pdfium.PdfDocument.new()
     try:
         for i in range(len(src)):
@@ -366,10 +368,10 @@ def to_mixed_pdf(pdf_bytes: bytes, scanned_pages: list[int], **scan_options) -> 
         src.close()
 
 
-def to_png(pdf_bytes: bytes, page: int = 0, dpi: int = 200, skew_degrees: float = 0.0, noise: float = 0.0,
+def render_png(pdf_bytes: bytes, page: int = 0, dpi: int = 200, skew_degrees: float = 0.0, noise: float = 0.0,
            seed: int = 0) -> bytes:
     """One page as a PNG image attachment."""
-    image = degrade(render_pages(pdf_bytes, dpi, [page])[0], skew_degrees, noise, seed)
+    image = degrade(_page_images(pdf_bytes, dpi, [page])[0], skew_degrees, noise, seed)
     buf = io.BytesIO()
     image.save(buf, "PNG", dpi=(dpi, dpi))
     return buf.getvalue()
@@ -390,7 +392,7 @@ def _sheet_layout(doc: Document, with_prose: bool):
             r += 1
 
 
-def to_xlsx(doc: Document, with_prose: bool = False) -> bytes:
+def render_xlsx(doc: Document, with_prose: bool = False) -> bytes:
     """One sheet: title and headings in single cells, each table a block of merged ranges, blank rows between."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Side
@@ -415,8 +417,8 @@ def to_xlsx(doc: Document, with_prose: bool = False) -> bytes:
     return out.getvalue()
 
 
-def to_xls(doc: Document, with_prose: bool = False) -> bytes:
-    """The same sheet as `to_xlsx`, as an Excel 97 workbook written by xlwt (`write_merge`)."""
+def render_xls(doc: Document, with_prose: bool = False) -> bytes:
+    """The same sheet as `render_xlsx`, as an Excel 97 workbook written by xlwt (`write_merge`)."""
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")
@@ -434,9 +436,3 @@ def to_xls(doc: Document, with_prose: bool = False) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-RENDERERS = {
-    "html": to_html, "lo.html": to_lo_html, "docx": to_docx, "doc": to_doc, "wps": to_wps, "odt": to_odt, "rtf": to_rtf, "pdf": to_pdf,
-    "xlsx": to_xlsx, "xls": to_xls,
-}
