@@ -116,3 +116,19 @@ def test_a_disagreement_is_recorded_and_the_document_decides():
     ident = decide([Reading("document", "佛堂镇2023年…", "佛堂镇", 2023),
                     reading("page", "大陈镇2022年政府信息公开工作年度报告")], same)
     assert ident.agency == "佛堂镇" and ident.year == 2023 and len(ident.conflicts) == 2
+
+
+# Organs of the real samples (tests/data/real_samples), resolved inside the region the sample came from.
+@pytest.mark.parametrize("printed,code,organ_id,level", [
+    ("长春市人民政府办公厅", "220100", "220100-人民政府办公厅", "部门"),
+    ("九江市濂溪区人民政府", "360402", "360402-人民政府", "县级"),
+    ("祁阳市人民政府", "431181", "431181-人民政府", "县级"),  # a county-level city
+    ("衡东县杨林镇人民政府", "430424", "430424-杨林镇", "乡镇"),
+    ("城口县人民政府机关(县政府及其办公室)", "500229", "500229-人民政府", "县级"),
+    ("威海市文登区信访局", "371003", "371003-信访局", "部门"),
+    ("迁安市大五里镇人民政府", "130200", "130283-大五里镇", "乡镇"),  # on the city's portal
+    ("抚远市自然资源局", "230883", "230883-自然资源局", "部门"),
+])
+def test_real_samples_organs(printed, code, organ_id, level):
+    ref = resolve(printed, code)
+    assert (ref.organ_id, ref.level, ref.resolved) == (organ_id, level, True)

@@ -107,8 +107,8 @@ def _strip_divisions(name: str, region: Region) -> str:
 
 def _short_and_kind(rest: str) -> tuple[str, str]:
     """(the name within the division, kind) from what is left once the division names are off."""
-    if rest in ("", GOVERNMENT, "政府"):
-        return GOVERNMENT, "government"
+    if rest in ("", GOVERNMENT, "政府", "人民政府机关", "政府机关", "人民政府本级", "本级"):
+        return GOVERNMENT, "government"  # 城口县人民政府机关: the government itself, as 机关 (本级)
     rest = re.sub(r"^(?:人民)?政府(?=办公室|办公厅)", "人民政府", rest)
     rest = rest.replace("管理委员会", "管委会")
     m = re.fullmatch(r"(.+?(?:镇|乡|苏木))(?:人民政府|政府)?", rest)
