@@ -18,7 +18,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
 
 
 def corpus(n_generated: int = 45) -> list[str]:
-    from farm.synth import build_document, random_spec
+    from farm.report_synth import build_document, random_spec
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     rng = random.Random(0)

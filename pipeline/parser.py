@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from . import checks as checks_mod
 from .blocks import Document
-from .meta import admin_level, find_agency_and_year, find_sections, find_title, judge_is_report
-from .rows import Row, rows_from_document, rows_from_text
+from .meta import (admin_level, find_agency_and_year, find_title, judge_is_report, read_outline, report_titles,
+                   several_reports)
+from .rows import Row, furniture_rows, rows_from_document, rows_from_text
 from .tables import find_regions, parse_table_a, parse_table_b, parse_table_c, tokens_from_rows
 from .version import code_version
 
@@ -23,7 +24,9 @@ def parse_document(doc: Document) -> dict:
 
 
 def parse_rows(rows: list[Row], full_text: str) -> dict:
-    tokens = tokens_from_rows(rows)
+    title = find_title(rows)
+    # Page numbers and running headers left in a text copy would cut a table row broken by a page in two.
+    tokens = tokens_from_rows(rows, furniture_rows(rows, title))
     regions = find_regions(tokens)
     ends = {k: end == len(tokens) for k, (_, end) in regions.items()}
     a = parse_table_a(tokens[slice(*regions["A"])], ends.get("A", False)) if "A" in regions else None
@@ -31,11 +34,10 @@ def parse_rows(rows: list[Row], full_text: str) -> dict:
     c = parse_table_c(tokens[slice(*regions["C"])]) if "C" in regions else None
     results = {"A": a, "B": b, "C": c}
 
-    title = find_title(rows)
     head = "\n".join(r.text for r in rows[:60])
     agency, year = find_agency_and_year(title, head)
     level = admin_level(agency)
-    sections, _ = find_sections(rows)
+    sections, _, narrative, headings = read_outline(rows)
 
     versions = {k: (r.format_version if r else "unknown") for k, r in results.items()}
     # Table C is the same in both formats; it takes the version of the report's other tables.
@@ -45,9 +47,18 @@ def parse_rows(rows: list[Row], full_text: str) -> dict:
 
     cells = [cell for r in results.values() if r and r.found for cell in r.cells]
     tables_found = sum(1 for r in results.values() if r and r.found and r.cells)
-    is_report, reason = judge_is_report(title, len(sections), tables_found, head)
+    # Several reports in one file: titles each followed by an opening part of its own.
+    titles = report_titles(rows)
+    reports = None
+    if len(titles) >= 2:
+        b_heads = {t.row_index for t in tokens if t.value is None and "勾稽关系" in t.n}
+        part_rows = sorted(b_heads | {h.row for h in headings if h.key == "overview" and h.pos == 0})
+        reports = several_reports(titles, part_rows)
+    is_report, reason = judge_is_report(
+        title, len(sections), tables_found, head, agency=agency, year=year,
+        numbers_in_tables=int(any(cell.semantic in ("NUMERIC", "ZERO") for cell in cells)),
+        full_text=full_text, reports=reports)
 
-    narrative = sections.get("overview") or "\n".join(r.text for r in rows if not r.is_table)[:4000]
     check_list = checks_mod.run_checks(cells, versions, year, level, narrative, full_text) if is_report else []
 
     warnings = []

@@ -19,6 +19,10 @@ from .values import is_value_like, norm
 # Artefacts of Word text exports: "[bookmark: _GoBack]", "[image: C:\...png]".
 _EXPORT_ARTEFACT = re.compile(r"\[(?:bookmark|image):[^\]\n]*\]")
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}[、.．]\S{4,}")
+# A page number as text copies of paged documents print it ("— 2 —", "- 2 -", "第 2 页 共 5 页", "2/5", "P. 8"):
+# page furniture, never a row of table values. A bare number is not one (it may be a cell of its own).
+PAGE_MARK = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                       r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|P\.?\s*\d{1,4})\s*$", re.I)
 
 
 @dataclass
@@ -55,7 +59,7 @@ def _plain_line_row(line: str, lineno: int) -> Row:
     """A line with no cell separators: a paragraph, or a row of space-separated values from a PDF text layer."""
     text = line.strip()
     parts = text.split()
-    if len(parts) >= 2 and len(text) <= 120:
+    if len(parts) >= 2 and len(text) <= 120 and not PAGE_MARK.match(text):
         n_values = 0
         for part in reversed(parts):
             if not is_value_like(part):
@@ -76,6 +80,8 @@ def rows_from_text(text: str, first_line: int = 1) -> list[Row]:
     # State for the "one cell per line behind a tab" layout.
     cell_row: Row | None = None
     blank_run = 0
+    prev_line: str | None = None  # the last line with text, stripped
+    after_mark = 0  # a page number was just passed inside a table printed one cell per line
 
     def open_cell(content: str, lineno: int) -> None:
         nonlocal cell_row
@@ -90,13 +96,26 @@ def rows_from_text(text: str, first_line: int = 1) -> list[Row]:
         if not line.strip("\t \u3000\u00a0") and not line.startswith("\t"):
             blank_run += 1 if cell_row is not None else 0
             continue
+        if len(line) <= 30 and PAGE_MARK.match(line):
+            # Page furniture (the page number and the running header printed after it) neither ends nor joins
+            # the cell a table printed one cell per line was in: the row goes on after it.
+            rows.append(Row([Cell(line.strip(), False, {"line": lineno})], False))
+            after_mark = 1 if cell_row is not None else 0
+            continue
+        if after_mark and not line.startswith("\t") and "\t" not in line and "|" not in line and len(line.strip()) <= 60:
+            rows.append(Row([Cell(line.strip(), False, {"line": lineno})], False))
+            after_mark = 0
+            continue
+        after_mark = 0
         body = line.lstrip("\t")
         # One leading tab and no other: a cell of the one-cell-per-line layout. Any other tab: a row of cells,
         # trailing empty cells included ("行政处罚\t\t\t" is a row whose value cells are blank).
         cell_line = line.startswith("\t") and line.count("\t") == 1
         if "|" in line and not line.startswith("\t"):
             cell_row = None
-            rows.append(Row([Cell(p, True, {"line": lineno, "col": i}) for i, p in enumerate(_split_pipes(line))], True))
+            n_empty = _empty_cells(line.strip(), prev_line)
+            parts = [""] * n_empty if n_empty is not None else _split_pipes(line)
+            rows.append(Row([Cell(p, True, {"line": lineno, "col": i}) for i, p in enumerate(parts)], True))
         elif "\t" in line and not cell_line:
             cell_row = None
             parts = line.split("\t")
@@ -110,7 +129,25 @@ def rows_from_text(text: str, first_line: int = 1) -> list[Row]:
             cell_row = None
             rows.append(_plain_line_row(line, lineno))
         blank_run = 0
+        prev_line = line.strip()
     return [r for r in rows if r.cells]
+
+
+_PIPES_ONLY = re.compile(r"\|+")
+
+
+def _empty_cells(stripped: str, prev_line: str | None) -> int | None:
+    """How many blank cells a line of bare pipes ("|", "|||") stands for, in the layouts that print one cell
+    per line: after a cell ended by its own pipe ("0 |") or after another such line, each pipe ends one blank
+    cell; after a cell printed without one ("行政规范性文件" then "|"), the first pipe ends that cell.
+    None when the line is not of these layouts (a "| a | b |" row is split as usual)."""
+    if prev_line is None or not _PIPES_ONLY.fullmatch(stripped):
+        return None
+    if _PIPES_ONLY.fullmatch(prev_line) or (prev_line.endswith("|") and not prev_line.startswith("|")):
+        return len(stripped)
+    if "|" not in prev_line:
+        return len(stripped) - 1
+    return None
 
 
 def _continues_cell(row: Row, line: str, blank_run: int) -> bool:
@@ -153,3 +190,31 @@ def rows_from_document(doc: Document) -> list[Row]:
                         cell.loc["page"] = block.page
                 rows.append(row)
     return rows
+
+
+def furniture_rows(rows: list[Row], title: str | None = None) -> set[int]:
+    """Rows that are page furniture in a text copy of a paged document: page numbers ("— 2 —", "第 2 页"), and
+    the running header printed beside them (a line repeated next to page numbers, or the title printed again)."""
+    marks = {i for i, r in enumerate(rows) if not r.is_table and len(r.cells) == 1 and PAGE_MARK.match(r.cells[0].text)}
+    if not marks and not title:
+        return marks
+    near: dict[str, list[int]] = {}
+    title_n = norm(title) if title else None
+    out = set(marks)
+    seen_title = False
+    for i, r in enumerate(rows):
+        if r.is_table or len(r.cells) != 1:
+            continue
+        n = norm(r.cells[0].text)
+        if len(n) < 4 or len(n) > 60 or is_value_like(r.cells[0].text):
+            continue  # a value repeated beside page numbers is no running header
+        if title_n and n == title_n:
+            if seen_title:
+                out.add(i)
+            seen_title = True
+        elif (i - 1 in marks or i + 1 in marks) and i not in marks:
+            near.setdefault(n, []).append(i)
+    for indices in near.values():
+        if len(indices) >= 2:
+            out.update(indices)
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import schema
 from .rows import Cell, Row
@@ -76,9 +77,13 @@ class TableResult:
         }
 
 
-def tokens_from_rows(rows: list[Row]) -> list[Token]:
+def tokens_from_rows(rows: list[Row], skip: set[int] | None = None) -> list[Token]:
+    """The cells of every row as tokens; rows in `skip` (page furniture: a page number, a running header
+    between the two halves of a table row broken by a page) are left out."""
     tokens = []
     for i, row in enumerate(rows):
+        if skip and i in skip:
+            continue
         for cell in row.cells:
             if not cell.explicit and cell.text.strip() == "":
                 continue
@@ -92,6 +97,23 @@ _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）
 
 def strip_numbering(n: str) -> str:
     return _NUMBERING.sub("", n)
+
+
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_OPEN_PARENTHETICAL = re.compile(r"\([^()]*$")
+
+
+@lru_cache(maxsize=65536)
+def label_core(n: str) -> str:
+    """A printed (normalised) row label without its numbering and its explanations in brackets: provincial forms
+    print "规范性文件（行政机关制定发布的决定、公告…）", a label cut across lines leaves "规章（设区的市、自治州…"."""
+    core = strip_numbering(n)
+    if "(" not in core:
+        return core
+    previous = None
+    while previous != core:
+        previous, core = core, _PARENTHETICAL.sub("", core)
+    return _OPEN_PARENTHETICAL.sub("", core) or strip_numbering(n)
 
 
 # ---- regions -----------------------------------------------------------------------------------
@@ -121,6 +143,8 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     sec3 = first(_SECTION3)
     if b_start is None and sec3 is not None:
         b_start = sec3
+    if b_start is None:
+        b_start = b_fragment_start(tokens)
     a_start = first(_A_START, 0, b_start)
     if a_start is None:  # no 第二十条/信息内容 header printed: start at the section heading
         a_start = first(_SECTION2, 0, b_start)
@@ -146,6 +170,18 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
         if c_start is not None and c_start >= (regions.get("B", (0, 0))[1]):
             regions["C"] = (c_start, end)
     return regions
+
+
+def b_fragment_start(tokens: list[Token]) -> int | None:
+    """The first row of Table B printed without the table's header: a label only Table B has, followed by
+    its seven values."""
+    width = len(schema.B_COLS)
+    for i, t in enumerate(tokens):
+        if t.value is None and len(t.n) <= 40 and not re.search(r"[，。；,;]", t.n) and _B_ANCHOR.search(t.n):
+            following = tokens[i + 1 : i + 1 + width]
+            if len(following) == width and all(v.value is not None for v in following):
+                return i
+    return None
 
 
 # ---- choosing a row's values ------------------------------------------------------------------
@@ -226,22 +262,52 @@ def _validate_number(cell: ParsedCell, cv: CellValue, signed: bool = False, mone
     return cell
 
 
+def _ends_early(label: Token | None, values: list[Token], width: int, expected_columns: tuple | None) -> bool:
+    """Is this a row printed on one line with its cell positions kept (tab- or |-separated), whose values stand
+    in its first columns and which simply ends before the last ones ("规章 | 0 | 0" in a three-column table)?
+    Its missing cells are then blank — the only reading the printed positions allow."""
+    if label is None or not values or len(values) >= width:
+        return False
+    line = label.cell.loc.get("line")
+    if line is None or label.cell.loc.get("col") is None or any(t.cell.loc.get("line") != line for t in values):
+        return False
+    cols = columns_of(values)
+    if cols is None:
+        return False
+    first = expected_columns[0] if expected_columns else label.cell.loc["col"] + 1
+    return cols == tuple(range(first, first + len(values)))
+
+
 def place_row(result: TableResult, keys: list[tuple[str, str]], values: list[Token], cut_off: bool = False,
-              expected_columns: tuple | None = None) -> None:
+              expected_columns: tuple | None = None, label: Token | None = None,
+              label_note: str | None = None) -> None:
     """Turn the value tokens that follow a row's label into the cells `keys` (row, col) of `result`.
 
     Placed values are validated for their column; if the placement is not unique every cell is
-    reported uncertain with the reason, its best reading kept in the note.
+    reported uncertain with the reason, its best reading kept in the note. `label_note` (how the
+    label was printed, where it differs from the form's) is added to every cell's note.
     """
-    chosen, reason = choose_values(values, len(keys), cut_off, expected_columns)
+    ends_early = not cut_off and _ends_early(label, values, len(keys), expected_columns)
+    if ends_early:
+        chosen, reason = values, None
+    else:
+        chosen, reason = choose_values(values, len(keys), cut_off, expected_columns)
     for i, (row, col) in enumerate(keys):
         if chosen is None:
             tok = values[i] if i < len(values) else None
-            result.cells.append(_cell(result.table, row, col, tok, False, reason))
+            cell = _cell(result.table, row, col, tok, False, reason)
         elif i < len(chosen):
             money = result.table == "A" and col in ("amount", "procurement_amount")
             signed = result.table == "A" and col == "change"
-            result.cells.append(_validate_number(_cell(result.table, row, col, chosen[i]), chosen[i].value, signed, money))
+            cell = _validate_number(_cell(result.table, row, col, chosen[i]), chosen[i].value, signed, money)
+        elif ends_early:
+            cell = ParsedCell(result.table, row, col, "", None, "EMPTY", True,
+                              "not printed: the row ends before this column", dict(values[-1].cell.loc, col=None))
+        else:
+            continue
+        if label_note:
+            cell.note = f"{cell.note}; {label_note}" if cell.note else label_note
+        result.cells.append(cell)
     if chosen is None:
         result.notes.append(f"{keys[0][0]}: {reason}")
 
@@ -250,34 +316,74 @@ def place_row(result: TableResult, keys: list[tuple[str, str]], values: list[Tok
 
 _A_ROWS = {
     "regulations": re.compile(r"^规章"),
-    "normative_documents": re.compile(r"^(?:行政)?规范性文件"),
+    "normative_documents": re.compile(r"^(?:行政)?规范性?文件"),
     "licensing": re.compile(r"^行政许可"),
-    "other_services": re.compile(r"^其他对外管理服务事项"),
+    "other_services": re.compile(r"^其他对外管理服?务事项"),
     "penalty": re.compile(r"^行政处罚"),
     "coercion": re.compile(r"^行政强制"),
-    "fees": re.compile(r"^行政事业性收费"),
+    "fees": re.compile(r"^行政事业性?收费"),
     "procurement": re.compile(r"^政府集中采购"),
 }
+# The form's own wording of each row label (2019 prints 规范性文件): a label printed otherwise gets a note.
+_A_CANONICAL = {norm(label) for label in schema.A_ROW_LABELS.values()} | {"规范性文件"}
 _A_2019_WORDS = re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增/?减|采购项目|采购总金额|其他对外管理服务|政府集中采购|^本年新$")
 _A_2021_WORDS = re.compile(r"本年制发|本年废止|本年度止|现行有效|本年收费金额")
 
 
-def _collect(tokens: list[Token], match) -> dict[str, list[Token]]:
-    """Values after each matched label, up to the next text token (once the row has values)."""
+def _collect(tokens: list[Token], match, labels: dict[str, Token] | None = None) -> dict[str, list[Token]]:
+    """Values after each matched label, up to the next text token (once the row has values).
+
+    A label is judged by its core (label_core: explanations in brackets left out), and a label split over two
+    lines or cells ("行政规范" / "性文件") is matched joined. `labels` receives each row's label token.
+    """
     collected: dict[str, list[Token]] = {}
     current: str | None = None
-    for tok in tokens:
+    skip = -1
+    for idx, tok in enumerate(tokens):
+        if idx == skip:
+            continue
         if tok.value is not None:
             if current is not None:
                 collected[current].append(tok)
             continue
-        key = match(tok) if len(tok.n) <= MAX_LABEL_LEN else None
+        key = match(tok) if len(label_core(tok.n)) <= MAX_LABEL_LEN else None
+        label = tok
+        if key is None and idx + 1 < len(tokens) and len(tok.n) <= 30 and not re.search(r"[。；:：]$", tok.n):
+            nxt = tokens[idx + 1]
+            if nxt.value is None and len(nxt.n) <= 40 and match(nxt, False) is None:
+                label = Token(tok.cell, tok.row_index, tok.n + nxt.n, None)
+                key = match(label) if match(label, False) is not None else None
+                if key is not None:
+                    skip = idx + 1
+                    label = Token(Cell(tok.cell.text.strip() + "\n" + nxt.cell.text.strip(), tok.cell.explicit,
+                                       tok.cell.loc, tok.cell.confidence), tok.row_index, label.n, None)
         if key is not None:
             current = key
             collected[key] = []
+            if labels is not None:
+                labels[key] = label
         elif current is not None and any(t.value.semantic != "EMPTY" for t in collected[current]):
             current = None
     return collected
+
+
+def _label_note(label: Token | None, canonical: set[str]) -> str | None:
+    """'label printed as “…”' where the printed label is not the form's own wording (explanations added in
+    brackets, typos, a label split over lines): the reader can check what was matched to the row."""
+    if label is None:
+        return None
+    return _printed_label_note(label.n, label.cell.text.strip(), canonical is _A_CANONICAL)
+
+
+@lru_cache(maxsize=4096)
+def _printed_label_note(n: str, text: str, table_a: bool) -> str | None:
+    canonical = _A_CANONICAL if table_a else _B_CANONICAL
+    printed = strip_numbering(n)
+    core = label_core(n)
+    if "\n" not in text and (any(printed.endswith(c) for c in canonical)
+                             or (printed == core and any(core.endswith(c) for c in canonical))):
+        return None
+    return f"label printed as “{' / '.join(part.strip() for part in text.splitlines())}”"
 
 
 def usual_columns(rows: list[tuple[list[Token], int]], quorum: int = 3) -> tuple | None:
@@ -305,15 +411,17 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
         return result
     seen: set[str] = set()
 
-    def match(tok: Token) -> str | None:
-        label = strip_numbering(tok.n)
+    def match(tok: Token, commit: bool = True) -> str | None:
+        label = label_core(tok.n)
         for key, pattern in _A_ROWS.items():
             if key not in seen and pattern.search(label):
-                seen.add(key)
+                if commit:
+                    seen.add(key)
                 return key
         return None
 
-    collected = _collect(tokens, match)
+    labels: dict[str, Token] = {}
+    collected = _collect(tokens, match, labels)
     if not collected:
         result.notes.append("no row of table A found")
         return result
@@ -339,19 +447,20 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
             result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
             continue
         cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
-        place_row(result, [(row, col) for col in cols], collected[row], cut_off, _expected(first, len(cols)))
+        place_row(result, [(row, col) for col in cols], collected[row], cut_off, _expected(first, len(cols)),
+                  labels.get(row), _label_note(labels.get(row), _A_CANONICAL))
     return result
 
 
 # ---- Table B ----------------------------------------------------------------------------------
 
 _B_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("new_received", re.compile(r"本年新收")),
+    ("new_received", re.compile(r"本年新收|本年(?:度)?新(?:增|受理)政府信息公开申请")),
     ("carried_over", re.compile(r"上年(?:度)?(?:结转|转结)")),
     ("granted", re.compile(r"(?<!不)予以公开")),
     ("partial_grant", re.compile(r"部分公开")),
     ("denied.state_secret", re.compile(r"国家秘密")),
-    ("denied.law_forbidden", re.compile(r"禁止公开")),
+    ("denied.law_forbidden", re.compile(r"禁止公开|法律行政(?:法规)?止公开|其他法律行政法规")),
     ("denied.safety_stability", re.compile(r"三安全|一稳定")),
     ("denied.third_party", re.compile(r"第三方")),
     ("denied.internal_affairs", re.compile(r"内部事务")),
@@ -377,31 +486,59 @@ _B_KEYS = [k for k, _ in _B_PATTERNS]
 LOOKAHEAD = 4
 
 
-def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResult:
+# The wording of each row's own label on the form (its last part, and the long official wordings of format.md §4
+# that schema shortens), to tell a label printed otherwise.
+_B_CANONICAL = {strip_numbering(norm(label.split(" ")[-1])) for label in schema.B_ROW_LABELS.values()} | {
+    norm(label) for label in ("部分公开（区分处理的，只计这一情形，不计其他情形）",
+                              "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                              "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")}
+# Labels that name one row of Table B and nothing else: a row printed without the table's header (a flip-book
+# page holding the table's last row, the header on the page before) is placed by such a label alone.
+_B_ANCHOR = re.compile(r"本年新收政府信息公开申请|上年结转政府信息公开申请|结转下年度继续办理|本机关不掌握相关政府信息"
+                       r"|没有现成信息需要另行制作|补正后申请内容仍不明确|属于三类内部事务信息|属于四类过程性信息"
+                       r"|属于行政执法案卷|属于行政查询事项|要求行政机关确认或重新出具|无正当理由大量反复申请")
+
+
+def parse_table_b(tokens: list[Token], ends_document: bool = False, fragment: bool | None = None) -> TableResult:
+    """Table B from its tokens. `fragment`: the tokens are rows of the table without its header (the header is
+    on an earlier page, or not in the document at all): the first row is found by its label anywhere in the form.
+    None: decided from the tokens (no header words and no 一、本年新收 row)."""
+    if fragment is None:
+        fragment = bool(tokens) and not any(
+            t.value is None and (_B_START.search(t.n) or "本年新收" in t.n or t.n in ("自然人", "总计"))
+            for t in tokens[:60])
     result = TableResult("B")
     state = {"i": 0}
     matched_labels: set[str] = set()
 
-    def match(tok: Token) -> str | None:
+    def match(tok: Token, commit: bool = True) -> str | None:
         label = tok.n
+        plain = label_core(label)
         bare = strip_numbering(label)
         i = state["i"]
-        hits = [j for j in range(i, min(i + LOOKAHEAD, len(_B_PATTERNS)))
-                if _B_PATTERNS[j][1].search(bare if _B_PATTERNS[j][0] in ("other.other", "total_processed") else label)]
+        stop = len(_B_PATTERNS) if fragment and not matched_labels else min(i + LOOKAHEAD, len(_B_PATTERNS))
+        hits = [j for j in range(i, stop)
+                if _B_PATTERNS[j][1].search(plain if _B_PATTERNS[j][0] in ("other.other", "total_processed") else label)]
+        if fragment and not matched_labels and hits and not _B_ANCHOR.search(label):
+            hits = []
         if not hits:
             return None
         # A label printed with its group ("（六）其他处理 1.申请人…逾期不补正") names the sub-row: the last hit.
         j = hits[-1]
         key = _B_PATTERNS[j][0]
-        state["i"] = j + 1
-        matched_labels.add(key)
+        if commit:
+            state["i"] = j + 1
+            matched_labels.add(key)
         return key
 
-    collected = _collect(tokens, match)
+    labels: dict[str, Token] = {}
+    collected = _collect(tokens, match, labels)
     if not collected:
         result.notes.append("no row of table B found")
         return result
     result.found = True
+    if fragment:
+        result.notes.append("rows without the table's header: placed by their labels")
     text = "".join(t.n for t in tokens if t.value is None)
     has_2021_rows = any(k in matched_labels for k in schema.B_OTHER_2021) or bool(re.search(r"逾期不补正|收费通知", text))
     has_2019_row = bool(collected.get("other")) and any(t.value.semantic != "EMPTY" for t in collected["other"])
@@ -411,19 +548,22 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False) -> TableResu
         version = "2019"
     else:
         version = "unknown"
-        result.notes.append("（六）其他处理 rows match neither format")
+        result.notes.append("format unknown: the （六）其他处理 rows are not in this fragment" if fragment
+                            else "（六）其他处理 rows match neither format")
     result.format_version = version
     rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
     first = usual_columns([(collected[r], len(schema.B_COLS)) for r in rows if collected.get(r)])
     for row in rows:
         values = collected.get(row)
         if not values:
-            result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
+            if not fragment or row in collected:
+                result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
             continue
         cut_off = ends_document and values[-1] is tokens[-1]
         if cut_off and len(values) != len(schema.B_COLS):
             result.notes.append(f"row {row}: the text ends inside this row")
-        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, _expected(first, len(schema.B_COLS)))
+        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, _expected(first, len(schema.B_COLS)),
+                  labels.get(row), _label_note(labels.get(row), _B_CANONICAL))
     return result
 
 

@@ -1,6 +1,6 @@
 """The parser reads the block model (tables with exact merges) exactly like the text form of the same report.
 
-Reports come from farm.synth with a different number in every cell, so a shifted cell cannot pass.
+Reports come from farm.report_synth with a different number in every cell, so a shifted cell cannot pass.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from farm.synth import build_document, random_spec
+from farm.report_synth import build_document, random_spec
 from pipeline.parser import parse_document, parse_text
 
 FORMATS = [("2021", "2021"), ("2019", "2019"), ("2021", "2019"), ("2019", "2021")]

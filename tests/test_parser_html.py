@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from farm.documents import to_html
-from farm.synth import a_keys, b_rows, build_document, random_spec, spec_from_values
+from farm.render import render_html
+from farm.report_synth import a_keys, b_rows, build_document, random_spec, spec_from_values
 from pipeline.extract import extract_bytes
 from pipeline.parser import parse_document, parse_text
 from pipeline.schema import B_COLS
@@ -40,7 +40,7 @@ def _seed_spec(name: str):
 @pytest.mark.parametrize("fmt", FORMATS, ids="/".join)
 def test_html_page_gives_every_cell(fmt):
     spec = random_spec(random.Random(21), distinct=True, format_a=fmt[0], format_b=fmt[1])
-    result = parse_document(extract_bytes(to_html(build_document(spec)), "t20250120_1.html"))
+    result = parse_document(extract_bytes(render_html(build_document(spec)), "t20250120_1.html"))
     assert {k: v[1] for k, v in _cells(result).items()} == {k: float(spec.value(*k)) if "." in spec.value(*k)
                                                               else int(spec.value(*k)) for k in spec.keys()}
 
@@ -48,27 +48,27 @@ def test_html_page_gives_every_cell(fmt):
 @pytest.mark.parametrize("seed", ["001", "004"])
 def test_seed_as_html_parses_like_its_text(seed):
     spec, text_result = _seed_spec(seed)
-    html = to_html(build_document(spec), encoding="gbk")
+    html = render_html(build_document(spec), encoding="gbk")
     assert _cells(parse_document(extract_bytes(html, "report.html"))) == _cells(text_result)
 
 
 def test_html_page_that_lies_about_its_charset():
     spec, text_result = _seed_spec("001")
-    html = to_html(build_document(spec), encoding="gb2312", meta_charset="utf-8")
+    html = render_html(build_document(spec), encoding="gb2312", meta_charset="utf-8")
     result = parse_document(extract_bytes(html, "report.html"))
     assert (result["agency"], _cells(result)) == (text_result["agency"], _cells(text_result))
 
 
 def test_portal_chrome_is_not_part_of_the_report():
     spec, _ = _seed_spec("002")
-    result = parse_document(extract_bytes(to_html(build_document(spec)), "report.html"))
+    result = parse_document(extract_bytes(render_html(build_document(spec)), "report.html"))
     assert (result["title"], result["is_report"]) == (spec.full_title, True)
 
 
 def test_article_inside_a_form_is_read():
     # VSB portals wrap the article in <form name="_newscontent_fromname">; ASP.NET portals the whole page.
     spec, text_result = _seed_spec("001")
-    page = to_html(build_document(spec)).decode("utf-8")
+    page = render_html(build_document(spec)).decode("utf-8")
     page = page.replace('<div class="TRS_Editor" id="zoom">', '<form name="_newscontent_fromname"><div id="vsb_content">')
     page = page.replace("</body>", "</form></body>", 1) if "</form>" not in page else page
     result = parse_document(extract_bytes(page.encode("utf-8"), "1234.htm"))

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from farm.synth import build_document, random_spec
+from farm.report_synth import build_document, random_spec
 from pipeline.blocks import Paragraph
 from pipeline.parser import parse_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from farm.synth import build_document, random_spec
+from farm.report_synth import build_document, random_spec
 from pipeline.parser import parse_document, parse_text
 
 

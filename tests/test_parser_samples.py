@@ -91,4 +91,4 @@ def test_narrative_count_disagreeing_with_table_fails_rule_10():
     # R:031: the text says 受理…申请2件, the table says 本年新收 3.
     _, result = _load(Path(__file__).parent / "data" / "real_samples" / "031.json")
     rule10 = next(c for c in result["checks"] if c["rule"] == "10")
-    assert (rule10["status"], rule10["detail"]) == ("fail", "text says 2 new applications, table says 3")
+    assert (rule10["status"], rule10["detail"]) == ("fail", "text says 2 new applications (“共受理政府信息公开申请2件”), table says 3")

@@ -166,4 +166,6 @@ def test_seed_004_rule_2_names_the_failing_columns(parsed):
 
 def test_seed_004_narrative_mismatch_is_explained(parsed):
     detail = next(c["detail"] for c in parsed["004"]["checks"] if c["rule"] == "10")
-    assert detail == "text says 1 new applications, table says 0"
+    # Each figure is stated with the phrase it was read from; 按时答复1件 is （七）总计, which the table gives as 0.
+    assert detail == ("text says 1 new applications (“收到政府信息公开申请数1件”), table says 0; "
+                      "text says 1 applications answered (“答复1件”), table says 0")

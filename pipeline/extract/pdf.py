@@ -107,13 +107,52 @@ def table_from_cells(cells: list[tuple], chars: list[dict], centres: np.ndarray)
     return Table(spans), xs
 
 
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,+\-\s]*", text))
 
 
+_ROW_LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+
+
+def _row_cut_by_the_page(last: list[Span], first: list[Span]) -> bool:
+    """Is the next page's first row the rest of the previous page's last row (one row broken by the page)?
+
+    Both print the same cells; either the values are all on the next page (the label, or its first part, on
+    this one), or they are all on this page and the next page holds only the end of the label.
+    """
+    if not last or not first or [(s.col, s.colspan) for s in last] != [(s.col, s.colspan) for s in first]:
+        return False
+    if any(s.rowspan != 1 for s in last + first) or len(last) < 2:
+        return False
+    last_values, first_values = [s.text.strip() for s in last[1:]], [s.text.strip() for s in first[1:]]
+    if not any(last_values) and any(first_values) and all(_is_number(v) for v in first_values):
+        # The label (or its first part) on this page, the values on the next, under the label's end or nothing.
+        label, rest = last[0].text.strip(), first[0].text.strip()
+        return bool(label) and "第二十条" not in label and (
+            not rest or (len(rest) <= 10 and not _ROW_LABEL_START.match(rest)))
+    if any(last_values) and not any(first_values) and first[0].text.strip():
+        return not _ROW_LABEL_START.match(first[0].text)
+    return False
+
+
 def stitch(prev: Table, nxt: Table) -> Table:
-    """Append `nxt` (the next page's first table) to `prev`, rejoining vertical merges cut by the page break."""
+    """Append `nxt` (the next page's first table) to `prev`, rejoining vertical merges cut by the page break
+    and a row broken by it."""
     offset = prev.n_rows
+    last = sorted((s for s in prev.spans if s.row == offset - 1), key=lambda s: s.col)
+    first = sorted((s for s in nxt.spans if s.row == 0), key=lambda s: s.col)
+    if _row_cut_by_the_page(last, first):
+        joined = {s.col: Span(s.row, s.col, 1, s.colspan, (s.text + f.text).strip(), s.confidence)
+                  for s, f in zip(last, first)}
+        prev = Table([joined.get(s.col, s) if s.row == offset - 1 else s for s in prev.spans], prev.page)
+        rest = [Span(s.row - 1, s.col, s.rowspan, s.colspan, s.text, s.confidence) for s in nxt.spans if s.row > 0]
+        spans = list(prev.spans) + [Span(s.row + prev.n_rows, s.col, s.rowspan, s.colspan, s.text, s.confidence)
+                                    for s in rest]
+        return Table(spans, prev.page)
     last_row = {s.col: s for s in prev.spans if s.row + s.rowspan == offset}
     spans = list(prev.spans)
     for s in sorted(nxt.spans, key=lambda s: (s.row, s.col)):
@@ -168,6 +207,95 @@ def _boxed_lines(page, lines: list[dict]) -> list[tuple[dict, tuple[float, float
     return out
 
 
+# ---- tables drawn without ruling lines ---------------------------------------------------------------------
+# pdfplumber finds tables by their lines; a table printed without them comes out as text lines whose cells are
+# separated by wide gaps. Runs of such lines become a Table whose columns come from the words' positions, so a
+# blank cell keeps its column instead of vanishing (and the lines are not glued into one paragraph).
+_VALUE = re.compile(r"^[+\-−－]?\d[\d,.]*(?:万元|元|件|个|%)?$|^[/／—\-－–]+$")
+
+
+def _segments(line: dict) -> list[tuple[float, float, str]]:
+    """A line's words as printed: characters split where the gap is wider than one and a half characters."""
+    chars = sorted(line.get("chars", []), key=lambda c: c["x0"])
+    out: list[list] = []
+    for ch in chars:
+        size = max(ch.get("size", 10), 1)
+        if out and ch["x0"] - out[-1][1] <= 1.5 * size:
+            out[-1][1] = max(out[-1][1], ch["x1"])
+            out[-1][2] += ch["text"]
+        else:
+            out.append([ch["x0"], ch["x1"], ch["text"]])
+    return [(x0, x1, text) for x0, x1, text in out if text.strip()]
+
+
+def _columns(rows: list[list[tuple[float, float, str]]]) -> list[tuple[float, float]] | None:
+    """Column extents from the lines that print the most cells; None if those lines disagree."""
+    k = max(len(r) for r in rows)
+    full = [r for r in rows if len(r) == k]
+    cols = [(min(r[j][0] for r in full), max(r[j][1] for r in full)) for j in range(k)]
+    if any(cols[j][1] > cols[j + 1][0] for j in range(k - 1)):
+        return None
+    return cols
+
+
+def _position_tables(lines: list[dict], page_no: int) -> list[tuple[list[dict], Table, list[float]]]:
+    """Runs of text lines that are rows of a table without ruling lines: (the lines, the table, column edges)."""
+    segs = [_segments(line) for line in lines]
+    runs: list[list[int]] = []
+    i = 0
+    while i < len(lines):
+        if len(segs[i]) < 2:
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(lines):
+            prev = lines[run[-1]]
+            height = max(prev["bottom"] - prev["top"], 1)
+            if lines[j]["top"] - prev["bottom"] > 2.2 * height:
+                break
+            if len(segs[j]) >= 2:
+                run.append(j)
+            elif (len(lines[j]["text"]) <= 25 and not lines[j]["text"].rstrip().endswith("。") and j + 1 < len(lines)
+                  and len(segs[j + 1]) >= 2 and lines[j + 1]["top"] - lines[j]["bottom"] <= 2.2 * height):
+                run.append(j)  # a caption row inside the table (第二十条第（五）项)
+            else:
+                break
+            j += 1
+        multi = [r for r in run if len(segs[r]) >= 2]
+        numeric = [r for r in multi if any(_VALUE.match(t.strip()) for _, _, t in segs[r])]
+        if len(multi) >= 2 and numeric:
+            runs.append(run)
+        i = j if j > i + 1 else i + 1
+    out = []
+    for run in runs:
+        cols = _columns([segs[r] for r in run if len(segs[r]) >= 2])
+        if cols is None:
+            continue
+        spans: list[Span] = []
+        for r_index, r in enumerate(run):
+            taken: dict[int, Span] = {}
+            for x0, x1, text in segs[r]:
+                hit = [j for j, (c0, c1) in enumerate(cols) if x0 < c1 - 1 and x1 > c0 + 1]
+                if not hit:
+                    centre = (x0 + x1) / 2
+                    hit = [min(range(len(cols)), key=lambda j: abs((cols[j][0] + cols[j][1]) / 2 - centre))]
+                first, last = min(hit), max(hit)
+                if len(segs[r]) == 1:
+                    first, last = 0, len(cols) - 1  # a caption spans the table
+                if first in taken:
+                    old = taken[first]
+                    taken[first] = Span(r_index, first, 1, max(old.colspan, last - first + 1), f"{old.text} {text.strip()}")
+                else:
+                    taken[first] = Span(r_index, first, 1, last - first + 1, text.strip())
+            covered = {c for sp in taken.values() for c in range(sp.col, sp.col + sp.colspan)}
+            # A cell left blank keeps its place: an empty span in each column the row does not print.
+            spans += list(taken.values()) + [Span(r_index, c, 1, 1, "") for c in range(len(cols)) if c not in covered]
+        edges = [c0 for c0, _ in cols] + [cols[-1][1]]
+        out.append(([lines[r] for r in run], Table(spans, page_no), edges))
+    return out
+
+
 def _needs_ocr(page, chars: list[dict]) -> bool:
     """No text layer to speak of, or a page-sized image with only a little text on it (a stamp, a header)."""
     if not page.images:
@@ -197,6 +325,10 @@ def _page_items(page, page_no: int, chars: list[dict]) -> list[tuple[float, obje
     for line, (bx0, btop, bx1, _) in _boxed_lines(page, lines):
         lines.remove(line)
         tables_here.append((btop, Table([Span(0, 0, 1, 1, line["text"].strip())], page_no), [bx0, bx1]))
+    for run, table, edges in _position_tables(lines, page_no):
+        for line in run:
+            lines.remove(line)
+        tables_here.append((run[0]["top"], table, edges))
     left = min((ln["x0"] for ln in lines), default=0)
     right = max((ln["x1"] for ln in lines), default=page.width)
     items: list[tuple[float, object]] = list(_paragraphs(lines, page_no, left, right))
@@ -212,6 +344,7 @@ def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
     warnings: list[str] = []
     ocr_pages: list[int] = []
     last_edges: list[float] | None = None  # column edges of the table that ended the previous page
+    running: set[str] = set()  # the first lines of earlier pages: a line repeated atop a page is a running header
     try:
         n_pages = len(pdf.pages)
         for index, page in enumerate(pdf.pages):
@@ -232,19 +365,30 @@ def extract_pdf(data: bytes, limits: Limits, ocr_page=None) -> Document:
             if not chars:
                 continue  # blank page
             items = _page_items(page, page_no, chars)
+            # A running header (the same line atop every page) is page furniture: it does not stop a table
+            # continued from the previous page from being stitched to it.
+            lead = 0
+            while lead < min(2, len(items)) and isinstance(items[lead][1], Paragraph) \
+                    and _squeeze(items[lead][1].text) in running:
+                lead += 1
+            tops = [_squeeze(it.text) for _, it in items[:2] if isinstance(it, Paragraph)]
             for pos, (_, item) in enumerate(items):
                 if isinstance(item, Paragraph):
+                    if pos < lead and last_edges is not None and lead < len(items) \
+                            and not isinstance(items[lead][1], Paragraph):
+                        continue  # the running header between two parts of one table
                     blocks.append(item)
                     last_edges = None
                     continue
                 table, xs = item
                 # A table at the top of a page with the same column edges continues the last one.
-                if pos == 0 and last_edges is not None and len(xs) == len(last_edges) \
+                if pos == lead and last_edges is not None and len(xs) == len(last_edges) \
                         and all(abs(a - b) < 3 for a, b in zip(xs, last_edges)):
                     blocks[-1] = stitch(blocks[-1], table)
                 else:
                     blocks.append(table)
                 last_edges = xs
+            running.update(t for t in tops if t)
     finally:
         pdf.close()
     if not blocks:
