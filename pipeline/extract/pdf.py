@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import numpy as np
 
@@ -20,7 +21,8 @@ from .limits import Limits
 
 MIN_TEXT_CHARS = 20
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—－–\s]*$")
-_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．])")
+# On NFKC text: fonts that print the Kangxi radicals ⼀ ⼆ (U+2F00…) for 一 二, and full-width ．, match too.
+_HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）]|\d+[、.])")
 
 
 def open_pdf(data: bytes, limits: Limits):
@@ -176,7 +178,8 @@ def _paragraphs(lines: list[dict], page_no: int, left: float, right: float) -> l
         if not text:
             continue
         size = max((c.get("size", 10) for c in line.get("chars", [])[:3]), default=10)
-        starts_new = (prev is None or line["x0"] > left + 1.2 * size or _HEADING.match(text)
+        starts_new = (prev is None or line["x0"] > left + 1.2 * size
+                      or _HEADING.match(unicodedata.normalize("NFKC", text))
                       or prev["x1"] < right - 2.5 * size or line["top"] - prev["bottom"] > 1.2 * size)
         if starts_new:
             out.append((line["top"], Paragraph(text, page_no)))
