@@ -35,7 +35,7 @@ FILLER = ["加强", "政务公开", "平台建设", "政策解读", "回应关�
 
 
 def _labels() -> dict:
-    from pipeline import schema as fmt
+    from pipeline import form as fmt
 
     return {**fmt.A_ROW_LABELS, **fmt.B_ROW_LABELS, **fmt.C_ROW_LABELS}
 

@@ -6,7 +6,7 @@ table uses, the raw text of every table cell and the prose of each section.
 official merges of the 2019 and 2021 formats (see docs/format notes, §3–§5):
 the renderers in `farm.render` then write that model as HTML, DOCX, PDF, ….
 
-Every row, column and section comes from `pipeline/schema.py`, the one statement of the
+Every row, column and section comes from `pipeline/form.py`, the one statement of the
 official form: its keys, labels and printed wording (`A_ROW_ARTICLES`, `*_PRINTED_LABELS`).
 
 `random_spec(rng)` produces a consistent report (format.md §6 rules 1–4 hold),
@@ -25,11 +25,11 @@ from decimal import Decimal
 from itertools import groupby
 
 from pipeline.blocks import Document, Paragraph, Span, Table
-from pipeline.schema import (A_COL_LABELS, A_LAYOUT, A_PRINTED_LABELS, A_ROW_ARTICLES, A_ROW_LABELS, B_APPLICANT_COLS,
+from pipeline.form import (A_COL_LABELS, A_LAYOUT, A_PRINTED_LABELS, A_ROW_ARTICLES, A_ROW_LABELS, B_APPLICANT_COLS,
                              B_COL_LABELS, B_COLS, B_PRINTED_LABELS, B_ROW_LABELS, B_ROWS, C_COL_LABELS, C_COLS,
                              C_ROW_LABELS, C_ROWS, SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS, b_outcome_rows)
 
-CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2 (pipeline/schema.py)
+CellKey = tuple[str, str, str]  # (table, row, col), keys of issue 2 (pipeline/form.py)
 
 SECTIONS: list[tuple[str, str]] = [(key, SECTION_LABELS[key]) for key in SECTION_KEYS]
 

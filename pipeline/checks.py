@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import schema
+from . import form
 from .tables import ParsedCell
 from .values import norm
 
@@ -85,7 +85,7 @@ def _sum_rule(grid: Grid, table: str, terms: list[tuple[str, str]], target: tupl
 
 def rule_1(grid: Grid, version_b: str) -> Check:
     judged, skipped, failures = 0, [], []
-    for col in schema.B_COLS:
+    for col in form.B_COLS:
         v, why = [], []
         for row in ("new_received", "carried_over", "total_processed", "carried_forward"):
             x, w = grid.number("B", row, col)
@@ -105,8 +105,8 @@ def rule_2(grid: Grid, version_b: str) -> Check:
     if version_b not in ("2019", "2021"):
         return Check("2", "b_result_total", False, NOT_ASSESSABLE, "table B format unknown")
     judged, skipped, failures = 0, [], []
-    outcomes = schema.b_outcome_rows(version_b)
-    for col in schema.B_COLS:
+    outcomes = form.b_outcome_rows(version_b)
+    for col in form.B_COLS:
         ok, why = _sum_rule(grid, "B", [(r, col) for r in outcomes], ("total_processed", col), col)
         if why:
             skipped.append(why)
@@ -120,11 +120,11 @@ def rule_2(grid: Grid, version_b: str) -> Check:
 
 def rule_3(grid: Grid, version_b: str) -> Check:
     judged, skipped, failures = 0, [], []
-    rows = schema.B_ROWS.get(version_b, schema.B_ROWS["2021"])
+    rows = form.B_ROWS.get(version_b, form.B_ROWS["2021"])
     for row in rows:
-        if not any(("B", row, c) in grid.cells for c in schema.B_COLS):
+        if not any(("B", row, c) in grid.cells for c in form.B_COLS):
             continue
-        ok, why = _sum_rule(grid, "B", [(row, c) for c in schema.B_APPLICANT_COLS], (row, "total"), row)
+        ok, why = _sum_rule(grid, "B", [(row, c) for c in form.B_APPLICANT_COLS], (row, "total"), row)
         if why:
             skipped.append(why)
         else:
@@ -136,8 +136,8 @@ def rule_3(grid: Grid, version_b: str) -> Check:
 
 def rule_4(grid: Grid) -> Check:
     judged, skipped, failures = 0, [], []
-    for row in schema.C_ROWS:
-        ok, why = _sum_rule(grid, "C", [(row, c) for c in schema.C_COLS[:-1]], (row, "total"), row)
+    for row in form.C_ROWS:
+        ok, why = _sum_rule(grid, "C", [(row, c) for c in form.C_COLS[:-1]], (row, "total"), row)
         if why:
             skipped.append(why)
         else:
@@ -248,13 +248,13 @@ NARRATIVE = [
 _APPLICANTS = [
     ("applications from natural persons", rf"自然人(?:申请|提出(?:申请)?)?{_GAP}{{0,4}}?{_NC}", [("B", "new_received", "natural_person")]),
     ("applications from organisations", rf"法人(?:或|和|及)?(?:其他)?组织(?:申请|提出(?:申请)?)?{_GAP}{{0,4}}?{_NC}",
-     [("B", "new_received", c) for c in schema.B_APPLICANT_COLS[1:]]),
+     [("B", "new_received", c) for c in form.B_APPLICANT_COLS[1:]]),
 ]
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)(?:上一?年度?)(?:结转|转结)")
 _GROUPS = {
-    "@denied": [r for r in schema.B_ROWS["2021"] if r.startswith("denied.")],
-    "@unable": [r for r in schema.B_ROWS["2021"] if r.startswith("unable.")],
-    "@not_processed": [r for r in schema.B_ROWS["2021"] if r.startswith("not_processed.")],
+    "@denied": [r for r in form.B_ROWS["2021"] if r.startswith("denied.")],
+    "@unable": [r for r in form.B_ROWS["2021"] if r.startswith("unable.")],
+    "@not_processed": [r for r in form.B_ROWS["2021"] if r.startswith("not_processed.")],
 }
 
 
@@ -262,7 +262,7 @@ def _terms(cells: list[tuple[str, str, str]], version_b: str, version_a: str) ->
     out = []
     for table, row, col in cells:
         if row == "@other":
-            out += [(table, r, col) for r in (schema.B_OTHER_2019 if version_b == "2019" else schema.B_OTHER_2021)]
+            out += [(table, r, col) for r in (form.B_OTHER_2019 if version_b == "2019" else form.B_OTHER_2021)]
         elif row in _GROUPS:
             out += [(table, r, col) for r in _GROUPS[row]]
         elif col == "@issued":

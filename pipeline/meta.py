@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .rows import PAGE_MARK, Row
-from .schema import SECTION_KEYS
+from .form import SECTION_KEYS
 from .values import is_value_like, norm, to_simplified
 
 _REPORT_PHRASE = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,6}(?:年度报告|年报)")

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import schema
+from . import form
 from .rows import Cell, Row
 from .values import CellValue, norm, read_cell
 
@@ -175,7 +175,7 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
 def b_fragment_start(tokens: list[Token]) -> int | None:
     """The first row of Table B printed without the table's header: a label only Table B has, followed by
     its seven values."""
-    width = len(schema.B_COLS)
+    width = len(form.B_COLS)
     for i, t in enumerate(tokens):
         if t.value is None and len(t.n) <= 40 and not re.search(r"[，。；,;]", t.n) and _B_ANCHOR.search(t.n):
             following = tokens[i + 1 : i + 1 + width]
@@ -325,7 +325,7 @@ _A_ROWS = {
     "procurement": re.compile(r"^政府集中采购"),
 }
 # The form's own wording of each row label (2019 prints 规范性文件): a label printed otherwise gets a note.
-_A_CANONICAL = {norm(label) for label in schema.A_ROW_LABELS.values()} | {"规范性文件"}
+_A_CANONICAL = {norm(label) for label in form.A_ROW_LABELS.values()} | {"规范性文件"}
 _A_2019_WORDS = re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增/?减|采购项目|采购总金额|其他对外管理服务|政府集中采购|^本年新$")
 _A_2021_WORDS = re.compile(r"本年制发|本年废止|本年度止|现行有效|本年收费金额")
 
@@ -434,17 +434,17 @@ def parse_table_a(tokens: list[Token], ends_document: bool = False) -> TableResu
         version = "2021"
     else:
         # No (or mixed) header vocabulary: let the row shapes decide.
-        fits = {v: sum(len(collected.get(r, [])) == len(cols) for r, cols in schema.A_LAYOUT[v].items()) for v in ("2019", "2021")}
+        fits = {v: sum(len(collected.get(r, [])) == len(cols) for r, cols in form.A_LAYOUT[v].items()) for v in ("2019", "2021")}
         version = max(fits, key=fits.get) if fits["2019"] != fits["2021"] else "unknown"
         result.notes.append(f"format decided from row shapes ({fits})" if version != "unknown" else "format could not be decided")
     result.format_version = version
     if version == "unknown":
         return result
-    layout = schema.A_LAYOUT[version]
+    layout = form.A_LAYOUT[version]
     first = usual_columns([(collected[r], len(cols)) for r, cols in layout.items() if collected.get(r)])
     for row, cols in layout.items():
         if row not in collected:
-            result.notes.append(f"row {row} ({schema.A_ROW_LABELS[row]}) not found")
+            result.notes.append(f"row {row} ({form.A_ROW_LABELS[row]}) not found")
             continue
         cut_off = ends_document and bool(collected[row]) and collected[row][-1] is tokens[-1]
         place_row(result, [(row, col) for col in cols], collected[row], cut_off, _expected(first, len(cols)),
@@ -487,8 +487,8 @@ LOOKAHEAD = 4
 
 
 # The wording of each row's own label on the form (its last part, and the long official wordings of format.md §4
-# that schema shortens), to tell a label printed otherwise.
-_B_CANONICAL = {strip_numbering(norm(label.split(" ")[-1])) for label in schema.B_ROW_LABELS.values()} | {
+# that the form shortens), to tell a label printed otherwise.
+_B_CANONICAL = {strip_numbering(norm(label.split(" ")[-1])) for label in form.B_ROW_LABELS.values()} | {
     norm(label) for label in ("部分公开（区分处理的，只计这一情形，不计其他情形）",
                               "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
                               "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")}
@@ -540,7 +540,7 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False, fragment: bo
     if fragment:
         result.notes.append("rows without the table's header: placed by their labels")
     text = "".join(t.n for t in tokens if t.value is None)
-    has_2021_rows = any(k in matched_labels for k in schema.B_OTHER_2021) or bool(re.search(r"逾期不补正|收费通知", text))
+    has_2021_rows = any(k in matched_labels for k in form.B_OTHER_2021) or bool(re.search(r"逾期不补正|收费通知", text))
     has_2019_row = bool(collected.get("other")) and any(t.value.semantic != "EMPTY" for t in collected["other"])
     if has_2021_rows and not has_2019_row:
         version = "2021"
@@ -551,8 +551,8 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False, fragment: bo
         result.notes.append("format unknown: the （六）其他处理 rows are not in this fragment" if fragment
                             else "（六）其他处理 rows match neither format")
     result.format_version = version
-    rows = schema.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *schema.B_OTHER_2021)]
-    first = usual_columns([(collected[r], len(schema.B_COLS)) for r in rows if collected.get(r)])
+    rows = form.B_ROWS[version] if version != "unknown" else [k for k in _B_KEYS if k not in ("other", *form.B_OTHER_2021)]
+    first = usual_columns([(collected[r], len(form.B_COLS)) for r in rows if collected.get(r)])
     for row in rows:
         values = collected.get(row)
         if not values:
@@ -560,9 +560,9 @@ def parse_table_b(tokens: list[Token], ends_document: bool = False, fragment: bo
                 result.notes.append(f"row {row} not found" if row not in collected else f"row {row} has no values")
             continue
         cut_off = ends_document and values[-1] is tokens[-1]
-        if cut_off and len(values) != len(schema.B_COLS):
+        if cut_off and len(values) != len(form.B_COLS):
             result.notes.append(f"row {row}: the text ends inside this row")
-        place_row(result, [(row, col) for col in schema.B_COLS], values, cut_off, _expected(first, len(schema.B_COLS)),
+        place_row(result, [(row, col) for col in form.B_COLS], values, cut_off, _expected(first, len(form.B_COLS)),
                   labels.get(row), _label_note(labels.get(row), _B_CANONICAL))
     return result
 
@@ -583,7 +583,7 @@ def parse_table_c(tokens: list[Token]) -> TableResult:
             current = []
     if current:
         runs.append(current)
-    width = len(schema.C_ROWS) * len(schema.C_COLS)
+    width = len(form.C_ROWS) * len(form.C_COLS)
     filled = [r for r in runs if any(t.value.semantic != "EMPTY" for t in r)]
     if filled:
         run = max(filled, key=lambda r: sum(t.value.semantic != "EMPTY" for t in r))
@@ -594,5 +594,5 @@ def parse_table_c(tokens: list[Token]) -> TableResult:
             return result
         run = long_runs[-1]
     result.found = True
-    place_row(result, [(r, c) for r in schema.C_ROWS for c in schema.C_COLS], run)
+    place_row(result, [(r, c) for r in form.C_ROWS for c in form.C_COLS], run)
     return result

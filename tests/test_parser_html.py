@@ -12,7 +12,7 @@ from farm.render import render_html
 from farm.report_synth import a_keys, b_rows, build_document, random_spec, spec_from_values
 from pipeline.extract import extract_bytes
 from pipeline.parser import parse_document, parse_text
-from pipeline.schema import B_COLS
+from pipeline.form import B_COLS
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 FORMATS = [("2021", "2021"), ("2019", "2019"), ("2021", "2019")]

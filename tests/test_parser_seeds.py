@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.parser import parse_text
-from pipeline.schema import B_COLS, B_ROWS, C_COLS, C_ROWS
+from pipeline.form import B_COLS, B_ROWS, C_COLS, C_ROWS
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 Z7 = "0 0 0 0 0 0 0"

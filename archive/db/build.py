@@ -1,6 +1,7 @@
 """Build the published SQLite database from the archive of originals (no network).
 
     build(archive_dir, db_path)            # extract + parse every stored original
+    build(archive_dir, db_path, cluster="tcp://HOST:8786")   # …on a Dask cluster (archive/db/cluster.py)
 
 Every stored original is re-read (``ArchiveStore.fetches()``), extracted
 (``pipeline.extract.extract_bytes``) and parsed (``pipeline.parser.parse_document``).
@@ -35,7 +36,7 @@ from archive.originals.layout import ArchiveLayout
 from archive.originals.store import ArchiveStore, FetchRecord
 from pipeline.checks import Grid, rule_9
 from pipeline.extract.errors import ExtractionError
-from pipeline.schema import SECTION_KEYS
+from pipeline.form import SECTION_KEYS
 from pipeline.tables import ParsedCell
 
 
@@ -509,16 +510,18 @@ def _work(args) -> tuple[Processed | None, str, str | None]:
 
 
 def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
-             cache: "ProcessedCache | None" = None):
+             cache: "ProcessedCache | None" = None, cluster: str | None = None, task_timeout: float | None = None):
     """(info, processed, status, error) in document order; documents already processed by this version of
-    the pipeline come from `cache`, the rest are extracted and parsed (in worker processes if `jobs` > 1)."""
+    the pipeline come from `cache`, the rest are extracted and parsed (in worker processes if `jobs` > 1, on
+    the Dask cluster at `cluster` if given: cache hits are never sent there)."""
     if cache is None:
-        yield from _fresh_results(store, docs, processor, jobs)
+        yield from _fresh_results(store, docs, processor, jobs, cluster, task_timeout)
         return
     cached = {info.sha256: cache.get(info.sha256) for info in docs}
     # Fresh results come in the order of `todo`, which is the order of `docs`: merge lazily so that
     # progress moves while the new documents are processed.
-    fresh = _fresh_results(store, [info for info in docs if cached[info.sha256] is None], processor, jobs)
+    fresh = _fresh_results(store, [info for info in docs if cached[info.sha256] is None], processor, jobs,
+                           cluster, task_timeout)
     for info in docs:
         entry = cached[info.sha256]
         if entry is None:
@@ -533,7 +536,14 @@ def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor
         yield info, (Processed(p["meta"], p["text"], p["parsed"]) if p else None), entry["status"], entry["error"]
 
 
-def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int):
+def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
+                   cluster: str | None = None, task_timeout: float | None = None):
+    if cluster:
+        from archive.db.cluster import DEFAULT_TASK_TIMEOUT, cluster_results
+
+        yield from cluster_results(store.root, docs, processor, cluster,
+                                   timeout=task_timeout or DEFAULT_TASK_TIMEOUT)
+        return
     if jobs <= 1 or len(docs) < 2:
         for info in docs:
             yield (info, *_process(store, info, processor))
@@ -548,11 +558,16 @@ def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Pro
 
 def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | None = None,
           sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1,
-          use_cache: bool = True) -> dict:
+          use_cache: bool = True, cluster: str | None = None, task_timeout: float | None = None) -> dict:
     """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place.
 
     With the default processor, results are cached per original and pipeline version (archive/processed.py),
     so a rebuild re-reads only new documents unless the pipeline changed.
+
+    `cluster` (``tcp://HOST:PORT`` of a Dask scheduler) processes the documents the cache lacks on that
+    cluster instead of here (`jobs` is then unused), each within `task_timeout` seconds (default 300; a
+    document over it is recorded as failed); workers read originals from the same ARCHIVE_DIR path. The
+    database is the same as a local build's.
     """
     cache = ProcessedCache(archive_dir) if use_cache and processor is None else None
     processor = processor or default_processor
@@ -572,7 +587,8 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
                     by_url.setdefault(rec.url, rec)
                     by_url.setdefault(rec.final_url, rec)
         bar = Progress(len(docs), stream) if progress else None
-        for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs, cache)):
+        for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs, cache,
+                                                                        cluster, task_timeout)):
             parent = by_url.get(info.first.parent_url) if info.first.parent_url else None
             parent_meta = {"title": parent.title, "published": parent.published} if parent else {}
             writer.add_document(info, processed, status, error, parent_meta)

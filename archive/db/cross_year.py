@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline import schema as fmt
+from pipeline import form as fmt
 from pipeline.checks import FAIL, NOT_ASSESSABLE, PASS
 
 RULE_NAMES = {"6": "carry_over_across_years", "7": "stock_flow_2021", "8": "stock_flow_2019"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline import schema as fmt
+from pipeline import form as fmt
 
 # rule, key, soft, Chinese name, English name, Chinese explanation, English explanation
 RULES: list[tuple[str, str, bool, str, str, str, str]] = [

@@ -1,7 +1,7 @@
 """The published database, declared once: every table's columns with their type and description, keys,
 indexes and views. The DDL (`create`), the inserts (`insert_sql`, `values`) and the site's metadata
 (`archive.web.metadata`) are all made from these declarations; the wide tables' columns come from the
-official form in `pipeline/schema.py`.
+official form in `pipeline/form.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from pipeline import schema as fmt
+from pipeline import form as fmt
 
 WIDE_TABLES = {"A": "active_disclosure", "B": "applications", "C": "review_litigation"}
 WIDE_LABELS = {"A": "主动公开政府信息情况", "B": "收到和处理政府信息公开申请情况", "C": "政府信息公开行政复议、行政诉讼情况"}

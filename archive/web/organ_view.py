@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from archive.db import rules
-from pipeline import schema as fmt
+from pipeline import form as fmt
 
 # (label, table, row, column expression over the wide tables) shown year by year
 FIGURES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datasette.utils import tilde_encode
 
 from archive.db import rules
-from pipeline import schema as fmt
+from pipeline import form as fmt
 
 SEMANTICS = {"NUMERIC": "数字 number", "ZERO": "零 zero", "EMPTY": "空白 blank (not zero)",
              "NA": "不适用 not applicable (/、—、无)", "TEXT": "文字 text"}

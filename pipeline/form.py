@@ -1,7 +1,8 @@
-"""The keys of the three statistical tables, in both official formats.
+"""The official form, stated once: the rows, columns, labels and sections of the annual report in both formats.
 
-Source: ../shared/reference/format.md §3–5 (国办公开办函〔2019〕60号 and 〔2021〕30号).
-Labels are the official Chinese wording, for people; keys are what the data uses.
+Source: ../shared/reference/format.md §3–5 (国办公开办函〔2019〕60号 and 〔2021〕30号). Labels are the official
+Chinese wording, for people; keys are what the data uses. The parser, the checks, the farm's synthesiser,
+the database's wide tables and the site's labels all take them from here.
 """
 
 from __future__ import annotations
