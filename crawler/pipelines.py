@@ -6,20 +6,31 @@ not download it again)? which attachments of a known article are still missing (
 article and its attachments)? ``ArchivePipeline`` stores each ``FetchedDocument`` item: the bytes once
 (content-addressed), one ``FetchRecord`` per (url, sha256) — fetching the same bytes at the same URL again
 appends nothing, and a changed document at a known URL is a new version beside the old one.
+
+With several crawl processes on one archive (``nianbao crawl --redis``, ``NIANBAO_FETCH_LOG_ID``) each writes
+its own fetch log, and the index reads what the others append (at most every
+``NIANBAO_INDEX_REFRESH_SECONDS``, and always before writing a record), so a document another process stored
+is known here too and not recorded twice. The shared frontier's duplicate filter is the main guard: it hands
+every URL to one process only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from archive.originals.store import ArchiveStore, FetchRecord
+from archive.originals.store import ArchiveStore, FetchLogTail, FetchRecord
 from crawler.platforms.base import canonical_url
 from crawler.run_record import RunTally
+from crawler.settings import setting
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -27,6 +38,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _CRAWLER_ATTR = "_nianbao_archive_index"
+_PROCESS_ID: str | None = None
+
+
+def process_id() -> str:
+    """This process's name among several crawling one archive: host, pid and a random part (file-name safe)."""
+    global _PROCESS_ID
+    if _PROCESS_ID is None:
+        host = "".join(c if c.isalnum() or c in "-_" else "-" for c in socket.gethostname())[:40] or "host"
+        _PROCESS_ID = f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
+    return _PROCESS_ID
 
 
 @dataclass
@@ -50,13 +71,30 @@ class FetchedDocument:
 class ArchiveIndex:
     """What the archive holds, by canonical URL, kept current as the crawl writes."""
 
-    def __init__(self, store: ArchiveStore):
+    def __init__(self, store: ArchiveStore, refresh_seconds: float = 2.0):
         self.store = store
         self.by_url: dict[str, set[str]] = {}  # canonical url -> shas recorded for it
         self.latest: dict[str, FetchRecord] = {}  # canonical url -> last record
         self.articles: dict[str, FetchRecord] = {}  # canonical article url -> last article record
-        for rec in store.fetches():
+        # With a per-process fetch log, other processes write the archive too: follow their logs.
+        self.tail = FetchLogTail(store, skip_own=False) if store.writer else None
+        self.refresh_seconds = refresh_seconds
+        self.refreshed = 0.0
+        if self.tail is None:
+            for rec in store.fetches():
+                self._add(rec)
+        else:
+            self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> int:
+        """Take in what other processes appended to their fetch logs since the last look; how many records."""
+        if self.tail is None or (not force and time.monotonic() - self.refreshed < self.refresh_seconds):
+            return 0
+        self.refreshed = time.monotonic()
+        new = self.tail.read()
+        for rec in new:
             self._add(rec)
+        return len(new)
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> ArchiveIndex:
@@ -66,7 +104,10 @@ class ArchiveIndex:
             directory = crawler.settings.get("ARCHIVE_DIR")
             if not directory:
                 raise ValueError("ARCHIVE_DIR is not set (nianbao crawl --archive-dir DIR, or -s ARCHIVE_DIR=DIR)")
-            index = cls(ArchiveStore(directory))
+            writer = setting(crawler.settings, "NIANBAO_FETCH_LOG_ID")
+            writer = process_id() if writer == "auto" else (writer or None)
+            index = cls(ArchiveStore(directory, writer=writer),
+                        refresh_seconds=setting(crawler.settings, "NIANBAO_INDEX_REFRESH_SECONDS"))
             setattr(crawler, _CRAWLER_ATTR, index)
         return index
 
@@ -81,6 +122,7 @@ class ArchiveIndex:
             self.articles[canonical_url(rec.url)] = rec
 
     def known(self, url: str) -> bool:
+        self.refresh()
         return canonical_url(url) in self.by_url
 
     def has(self, url: str, sha256: str) -> bool:
@@ -114,6 +156,7 @@ class ArchiveIndex:
     def write(self, doc: FetchedDocument) -> tuple[str, str]:
         """Store a fetched document; answer (sha256, outcome) with outcome new | changed | unchanged."""
         sha = self._put(doc.body)
+        self.refresh(force=True)  # another process may have just recorded this very document
         if self.has(doc.url, sha):
             return sha, "unchanged"
         outcome = "changed" if self.known(doc.url) else "new"

@@ -5,6 +5,7 @@
 #   Chromium: browser tests of the published site.
 #   poppler-utils: pdftoppm, used to look at PDFs as pictures.
 #   python3-uno: LibreOffice's Python bridge for the kept conversion worker.
+#   redis-server: the shared crawl frontier (`nianbao crawl --redis`); the tests start their own on 127.0.0.1.
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
@@ -13,6 +14,7 @@ dpkg -s python3-uno >/dev/null 2>&1 || need+=(python3-uno)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk fonts-wqy-zenhei)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

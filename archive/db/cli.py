@@ -30,14 +30,21 @@ ORDER = {"reports": "id", "report_versions": "id", "organs": "organ_id", "docume
 @click.option("--no-cache", is_flag=True,
               help="Extract and parse every original again, ignoring ARCHIVE_DIR/processed (a changed pipeline "
                    "already does this by itself).")
-def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache):
+@click.option("--cluster", metavar="tcp://HOST:PORT", default=None,
+              help="Extract and parse on this Dask scheduler's workers (they must see ARCHIVE_DIR at the same path); "
+                   "the database is the same as a local build's.")
+@click.option("--task-timeout", type=float, default=None, metavar="SECONDS",
+              help="With --cluster: a document taking longer is stopped and recorded as failed (default 300).")
+def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache, cluster, task_timeout):
     """Build the database from every stored original (no network). Same archive, same database."""
     from archive.db.build import build as run_build
 
     if not Path(archive_dir).is_dir():
         raise click.ClickException(f"no archive at {archive_dir}")
+    if task_timeout is not None and task_timeout <= 0:
+        raise click.BadParameter("must be positive", param_hint="--task-timeout")
     counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet, jobs=jobs,
-                       use_cache=not no_cache)
+                       use_cache=not no_cache, cluster=cluster, task_timeout=task_timeout)
     click.echo(f"{db_path}: {counts['documents']} documents, {counts['reports']} reports, "
                f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
 

@@ -3,6 +3,8 @@
     ARCHIVE_DIR/
         objects/ab/cd/abcd…ef     the bytes exactly as fetched (name = sha256)         crawler writes
         fetches.jsonl             one JSON line per fetch of a document                crawler appends
+        fetches.<writer>.jsonl    the same, one file per crawl process on a shared     crawler appends
+                                  frontier (`nianbao crawl --redis`); read merged
         runs/<run_id>.json        what each crawl did, per source                      crawler writes
         sources.csv               the registry the last crawl used                     crawler writes
         crawler-state/            listing bodies and validators, gone URLs, checks     crawler keeps
@@ -11,7 +13,7 @@
         .nianbao-run.lock         held while a scheduled run works                     `nianbao run`
         .jobdir/                  a scheduled crawl's resume state                     `nianbao run`
 
-Everything but objects/, fetches.jsonl, runs/ and sources.csv is derived or transient: deleting it loses
+Everything but objects/, fetches*.jsonl, runs/ and sources.csv is derived or transient: deleting it loses
 nothing. The crawler writes the originals; the build only reads them and writes its own cache.
 """
 
@@ -36,6 +38,17 @@ class ArchiveLayout:
     @property
     def fetch_log(self) -> Path:
         return self.root / "fetches.jsonl"
+
+    def fetch_log_of(self, writer: str) -> Path:
+        """The fetch log one crawl process appends to when several write the archive at once."""
+        if not writer or not all(c.isalnum() or c in "._-" for c in writer) or writer.startswith("."):
+            raise ValueError(f"not a fetch-log writer id (letters, digits, '._-'): {writer!r}")
+        return self.root / f"fetches.{writer}.jsonl"
+
+    def fetch_logs(self) -> list[Path]:
+        """Every fetch log: ``fetches.jsonl`` first, then the per-process logs by name."""
+        logs = [self.fetch_log] if self.fetch_log.exists() else []
+        return logs + sorted(p for p in self.root.glob("fetches.*.jsonl") if p.is_file())
 
     @property
     def runs(self) -> Path:
