@@ -2,7 +2,7 @@
 
     python bench/bench_cluster.py [--n 30] [--workdir /tmp/nianbao-bench-cluster]
 
-Makes an archive of real documents (`archive.testing.make_real_archive`: n HTML article pages + n DOCX
+Makes an archive of real documents (`support.archive_kit.make_real_archive`: n HTML article pages + n DOCX
 attachments + one broken file, generated reports with both table formats), then builds it with the real
 extraction and parser, the processing cache off: locally with 1 and 2 processes, and with `--cluster` on a
 `dask scheduler` + 2 `dask worker --nthreads 1` started here on 127.0.0.1. Prints JSON: documents, seconds
@@ -24,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test kit (tests/support/) makes the archive
 
 
 def _dask() -> list[str]:
@@ -38,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from archive.db.build import build
-    from archive.testing import free_port, make_real_archive
+    from support.archive_kit import free_port, make_real_archive
 
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from archive.db import regions
 from archive.db.build import build
 from archive.db.cli import export
-from archive.testing import envelope_processor, make_archive
+from support.archive_kit import envelope_processor, make_archive
 
 
 @pytest.fixture(scope="module")

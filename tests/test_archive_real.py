@@ -6,7 +6,7 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from archive.testing import make_real_archive
+from support.archive_kit import make_real_archive
 
 
 def test_build_real_files_with_the_cli(tmp_path):

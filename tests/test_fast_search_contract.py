@@ -15,7 +15,7 @@ from datasette.database import Database
 from datasette.facets import ColumnFacet
 from datasette.plugins import pm
 
-from archive.testing import make_site
+from support.archive_kit import make_site
 from archive.web import fast_search
 from archive.web.site import make_datasette
 

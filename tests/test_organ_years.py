@@ -14,7 +14,7 @@ import pytest
 
 from archive.db.build import build
 from archive.originals.store import ArchiveStore
-from archive.testing import _put, envelope_processor
+from support.archive_kit import _put, envelope_processor
 from farm.report_synth import build_document, continue_from, random_spec
 from pipeline.blocks import Paragraph
 

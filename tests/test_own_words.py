@@ -13,7 +13,7 @@ import pytest
 from archive.db.build import build
 from archive.db.own_words import own_words
 from archive.originals.store import ArchiveStore
-from archive.testing import _put, envelope_processor
+from support.archive_kit import _put, envelope_processor
 from archive.web.site import make_datasette
 from farm.report_synth import build_document, random_spec
 from pipeline.parser import parse_text

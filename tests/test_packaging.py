@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.testing import free_port, make_site, wait_http
+from support.archive_kit import free_port, make_site, wait_http
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.db.build import build
-from archive.testing import envelope_processor, free_port, make_archive, make_real_archive
+from support.archive_kit import envelope_processor, free_port, make_archive, make_real_archive
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

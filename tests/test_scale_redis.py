@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive.originals.store import ArchiveStore, FetchLogTail, FetchRecord
-from archive.testing import free_port
+from support.archive_kit import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,7 @@ import pytest
 from archive.db import fts
 from archive.web import fast_search
 from archive.web.site import make_datasette
-from archive.testing import make_site
+from support.archive_kit import make_site
 
 from archive.web.metadata import FACETS  # noqa: E402 - the facets the site shows
 SEARCH = "id in (select rowid from reports_fts where reports_fts match escape_fts(:search))"

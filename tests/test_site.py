@@ -16,7 +16,7 @@ import pytest
 from archive.db import fts
 from archive.db.own_words import own_words
 from archive.web.site import make_datasette
-from archive.testing import make_site, served
+from support.archive_kit import make_site, served
 
 ROOT = Path(__file__).resolve().parent.parent
 

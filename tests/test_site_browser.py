@@ -20,7 +20,7 @@ import pytest
 
 from archive.db import fts
 from archive.db.own_words import own_words
-from archive.testing import free_port, make_site, served, wait_http
+from support.archive_kit import free_port, make_site, served, wait_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 websocket = pytest.importorskip("websocket")

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from archive.testing import make_site
+from support.archive_kit import make_site
 from archive.web.site import make_datasette
 
 

@@ -1,4 +1,4 @@
-"""A small generated archive for tests and demos of the database and the site.
+"""A small generated archive for the tests and benchmarks of the database and the site (test kit: the product never imports it).
 
 Objects are JSON envelopes read by `envelope_processor`: ``{"document": …}`` is a block-model
 document parsed by the real parser; ``{"text": …, "parsed": …}`` carries a fixed parse (for
@@ -168,7 +168,7 @@ class served:
                "--port", str(port)]
         if self.archive_dir:
             cmd += ["--archive-dir", str(self.archive_dir)]
-        root = Path(__file__).resolve().parent.parent
+        root = Path(__file__).resolve().parents[2]  # the repository
         self.proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      env=dict(os.environ, PYTHONPATH=str(root)))
         base = f"http://127.0.0.1:{port}"
