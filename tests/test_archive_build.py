@@ -331,3 +331,19 @@ def test_a_damaged_sources_csv_does_not_stop_the_build(built, tmp_path):
     shutil.copytree(root / "archive", archive, ignore=shutil.ignore_patterns("processed"))
     (archive / "sources.csv").write_bytes(b"id,name\nx,\xb9\xe3\xd6\xdd\xff\n")
     assert build(archive, tmp_path / "n.db", processor=envelope_processor, progress=False) == counts
+
+
+def test_a_damaged_original_is_recorded_not_published(built, tmp_path):
+    import shutil
+
+    root, _, truth, counts = built
+    archive = tmp_path / "archive"
+    shutil.copytree(root / "archive", archive, ignore=shutil.ignore_patterns("processed"))
+    sha = truth["reports"][1]["sha256"]
+    path = archive / "objects" / sha[:2] / sha[2:4] / sha
+    path.write_bytes(path.read_bytes().replace(b"20", b"21", 1))  # one byte changed on disk
+    db = tmp_path / "n.db"
+    build(archive, db, processor=envelope_processor, progress=False)
+    (status, error), = q(db, "select extraction_status, extraction_error from documents where sha256 = ?", sha)
+    assert status == "damaged" and sha in error and q(db, "select count(*) from report_versions "
+                                                         "where document_sha256 = ?", sha) == [(0,)]

@@ -33,7 +33,7 @@ from archive.db.organs import OrganRegistry, resolve
 from archive.db.own_words import own_words
 from archive.originals.processed import ProcessedCache
 from archive.originals.layout import ArchiveLayout
-from archive.originals.store import ArchiveStore, FetchRecord
+from archive.originals.store import ArchiveStore, DamagedObject, FetchRecord
 from pipeline.checks import Grid, rule_9
 from pipeline.extract.errors import ExtractionError
 from pipeline.form import SECTION_KEYS
@@ -493,6 +493,8 @@ class Progress:
 def _process(store: ArchiveStore, info: DocumentInfo, processor: Processor) -> tuple[Processed | None, str, str | None]:
     try:
         data = store.get(info.sha256)
+    except DamagedObject as exc:  # never published as good: recorded with the reason
+        return None, "damaged", str(exc)
     except (OSError, ValueError) as exc:
         return None, "missing", f"original not in the archive: {exc}"
     try:
@@ -530,7 +532,7 @@ def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor
             entry = {"status": status, "error": error,
                      "processed": None if processed is None else {"meta": processed.meta, "text": processed.text,
                                                                    "parsed": processed.parsed}}
-            if status != "missing":
+            if status not in ("missing", "damaged"):  # the original may come back whole
                 cache.put(info.sha256, entry)
         p = entry["processed"]
         yield info, (Processed(p["meta"], p["text"], p["parsed"]) if p else None), entry["status"], entry["error"]

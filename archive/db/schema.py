@@ -161,7 +161,7 @@ TABLES: dict[str, TableDef] = {
         "last_fetched_at": (str, "最近抓取时间 Last fetched (UTC)"), "fetch_count": (int, "抓取次数 Times fetched"),
         "sniffed_type": (str, "识别出的格式 Format sniffed from the bytes"), "extractor": (str, "提取器 Extractor used"),
         "pages": (int, "页数 Pages"), "ocr": (int, "是否经过文字识别 OCR used"),
-        "extraction_status": (str, "提取状态：ok / failed / error / missing Extraction status"),
+        "extraction_status": (str, "提取状态：ok / failed / error / missing（原件缺失）/ damaged（原件损坏） Extraction status"),
         "extraction_error": (str, "失败原因 Why extraction failed"), "is_report": (int, "是否年报 Is an annual report"),
         "not_report_reason": (str, "不是年报的原因 Why it is not a report"), "warnings": (str, "警告 Warnings (JSON)")},
         "sha256", [("source_id", "sources", "id")]),

@@ -72,6 +72,10 @@ class FetchRecord:
     extra: dict = field(default_factory=dict)
 
 
+class DamagedObject(ValueError):
+    """A stored object whose bytes no longer match the digest it is stored under (disk damage, tampering)."""
+
+
 class ArchiveStore:
     def __init__(self, root: str | os.PathLike, writer: str | None = None):
         """`writer`: this process's own fetch log ``fetches.<writer>.jsonl`` (several concurrent crawl
@@ -103,7 +107,11 @@ class ArchiveStore:
         return sha
 
     def get(self, sha256: str) -> bytes:
-        return self.object_path(sha256).read_bytes()
+        """The object's bytes, checked against their digest: a damaged object raises DamagedObject."""
+        data = self.object_path(sha256).read_bytes()
+        if self.digest(data) != sha256:
+            raise DamagedObject(f"object {sha256} is damaged: its bytes hash to {self.digest(data)}")
+        return data
 
     def record(self, rec: FetchRecord) -> None:
         """Append one fetch record; one write per line so a crash never leaves half a record mid-file. The
