@@ -107,6 +107,12 @@ def crawl(sources, archive_dir, jobdir, polite, only, redis_url, sets):
         click.echo(f"crawl ended early ({record.finish_reason}); run it again with the same --jobdir to "
                    "resume", err=True)
         sys.exit(3)
+    lost = [f for s in record.sources.values() for f in s.failures if f.get("kind") == "storage"]
+    if lost:
+        for f in lost[:20]:
+            click.echo(f"NOT STORED {f['url']}: {f['reason']}", err=True)
+        click.echo(f"{len(lost)} document(s) could not be stored; the next run fetches them again", err=True)
+        sys.exit(3)
     if record.broken_sources:
         for sid in record.broken_sources:
             click.echo(f"BROKEN {sid}: {record.sources[sid].error}", err=True)

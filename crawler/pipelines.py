@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+from scrapy.exceptions import DropItem
+from tenacity import RetryError, retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from archive.originals.store import ArchiveStore, FetchLogTail, FetchRecord
 from crawler.platforms.base import canonical_url
@@ -54,7 +55,7 @@ def process_id() -> str:
 class FetchedDocument:
     """A document as fetched, on its way to the archive (the spider's item)."""
 
-    body: bytes
+    body: bytes = field(repr=False)  # never in a log line: a storage error names the URL and the reason
     url: str
     final_url: str
     status: int
@@ -185,7 +186,13 @@ class ArchivePipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedDocument):
             return item
-        sha, outcome = self.index.write(item)
+        try:
+            sha, outcome = self.index.write(item)
+        except (OSError, RetryError) as exc:  # the disk refused it, after tenacity's retries
+            reason = str(exc.last_attempt.exception() if isinstance(exc, RetryError) else exc)[:300]
+            RunTally.for_crawler(self.crawler).failure(item.source_id, item.url, "storage", reason)
+            self.crawler.stats.inc_value("nianbao/storage_errors")
+            raise DropItem(f"not stored: {item.url}: {reason}") from None
         RunTally.for_crawler(self.crawler).document(item.source_id, item.role, outcome)
         stats = self.crawler.stats
         stats.inc_value(f"nianbao/documents_{outcome}")
