@@ -24,6 +24,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 from tenacity import RetryError, retry, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -69,6 +70,26 @@ class FetchedDocument:
     extra: dict = field(default_factory=dict)
 
 
+DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
+MIN_DOCUMENT_BYTES = 16  # a stub (an empty answer, "error") is shorter than any document file
+
+
+def suspect_body(doc: FetchedDocument) -> str | None:
+    """Why a body is not what its link promised — an HTML page (a WAF, a login or an error page) where a
+    document file was linked, or a stub of a few bytes — or None. Such a body is kept, and asked for again."""
+    if doc.role != "attachment":
+        return None
+    path = urlsplit(doc.final_url or doc.url).path.lower()
+    if not path.endswith(DOCUMENT_EXTENSIONS):
+        return None
+    head = doc.body[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
+        return f"an HTML page where a {path.rsplit('.', 1)[1]} file was linked"
+    if len(doc.body) < MIN_DOCUMENT_BYTES:
+        return f"a body of {len(doc.body)} bytes"
+    return None
+
+
 class ArchiveIndex:
     """What the archive holds, by canonical URL, kept current as the crawl writes."""
 
@@ -77,6 +98,7 @@ class ArchiveIndex:
         self.by_url: dict[str, set[str]] = {}  # canonical url -> shas recorded for it
         self.latest: dict[str, FetchRecord] = {}  # canonical url -> last record
         self.articles: dict[str, FetchRecord] = {}  # canonical article url -> last article record
+        self.good: set[str] = set()  # canonical urls with a body that is what the link promised
         # With a per-process fetch log, other processes write the archive too: follow their logs.
         self.tail = FetchLogTail(store, skip_own=False) if store.writer else None
         self.refresh_seconds = refresh_seconds
@@ -119,12 +141,16 @@ class ArchiveIndex:
             key = canonical_url(url)
             self.by_url.setdefault(key, set()).add(rec.sha256)
             self.latest[key] = rec
+            if not rec.extra.get("suspect"):
+                self.good.add(key)
         if rec.role == "article":
             self.articles[canonical_url(rec.url)] = rec
 
     def known(self, url: str) -> bool:
+        """Does the archive hold what this URL promised? A suspect body (an error page, a stub) does not count:
+        the URL is asked for again on the next run."""
         self.refresh()
-        return canonical_url(url) in self.by_url
+        return canonical_url(url) in self.good
 
     def has(self, url: str, sha256: str) -> bool:
         return sha256 in self.by_url.get(canonical_url(url), ())
@@ -161,11 +187,12 @@ class ArchiveIndex:
         if self.has(doc.url, sha):
             return sha, "unchanged"
         outcome = "changed" if self.known(doc.url) else "new"
+        suspect = suspect_body(doc)
         rec = FetchRecord(
             sha256=sha, url=doc.url, final_url=doc.final_url, status=doc.status, content_type=doc.content_type,
             size=len(doc.body), fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             source_id=doc.source_id, role=doc.role, headers=doc.headers, parent_url=doc.parent_url,
-            title=doc.title, published=doc.published, extra=doc.extra,
+            title=doc.title, published=doc.published, extra=dict(doc.extra, suspect=suspect) if suspect else doc.extra,
         )
         self._record(rec)
         self._add(rec)
@@ -193,7 +220,11 @@ class ArchivePipeline:
             RunTally.for_crawler(self.crawler).failure(item.source_id, item.url, "storage", reason)
             self.crawler.stats.inc_value("nianbao/storage_errors")
             raise DropItem(f"not stored: {item.url}: {reason}") from None
-        RunTally.for_crawler(self.crawler).document(item.source_id, item.role, outcome)
+        tally = RunTally.for_crawler(self.crawler)
+        tally.document(item.source_id, item.role, outcome)
+        reason = suspect_body(item)
+        if reason and outcome != "unchanged":
+            tally.failure(item.source_id, item.url, "suspect body", f"{reason}; asked for again next run")
         stats = self.crawler.stats
         stats.inc_value(f"nianbao/documents_{outcome}")
         if outcome != "unchanged":

@@ -56,6 +56,16 @@ class SourceTally:
     offsite: int = 0
     counts: Counter = field(default_factory=Counter)  # "<role>s_<outcome>" from the pipeline
     failures: list = field(default_factory=list)  # {url, kind, reason}
+    listing_gap: str | None = None  # a listing page that pages by script, which no strategy could page
+    browser_pages: int = 0  # listing pages reached in the headless browser (platform = browser)
+
+
+def gap_note(url: str | None) -> str | None:
+    """The run record's word for a listing whose further pages no strategy could reach."""
+    if not url:
+        return None
+    return (f"only the first page reachable: {url} pages by script and no strategy could page it "
+            "(try platform = browser)")
 
 
 class RunTally:
@@ -167,6 +177,7 @@ class RunRecorder:
                 attachments_new=c["attachments_new"], attachments_changed=c["attachments_changed"],
                 documents_new=c["articles_new"] + c["attachments_new"], offsite_links_dropped=t.offsite,
                 failed=len(t.failures), failures=t.failures, earlier_reports_found=max(earlier) if earlier else None,
+                listing_gap=gap_note(t.listing_gap),
             )
         broken = [sid for sid, e in per_source.items() if not e.ok]
         stats = self.crawler.stats

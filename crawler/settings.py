@@ -87,6 +87,13 @@ NIANBAO_RUN_RECORD = True  # RunRecorder: write ARCHIVE_DIR/runs/<run_id>.json a
 NIANBAO_BROKEN_RATIO = 0.5  # fewer than this share of the best earlier count = broken
 NIANBAO_HISTORY_RUNS = 5  # how many earlier run records the broken-source rule looks back on
 NIANBAO_GONE_RECHECK_DAYS = 7.0  # a 404/410 document URL is asked again after this many days (0: every run)
+# --- several crawl processes (`nianbao crawl --redis URL`; crawler/frontier.py) -----------------------------
+# `--redis` adds crawler.frontier's scheduler, SharedFrontier (extension) and SharedHostThrottle (middleware).
+NIANBAO_REDIS_URL = ""  # redis://HOST:PORT/DB of the shared frontier ("" = one process, Scrapy's own scheduler)
+NIANBAO_REDIS_PREFIX = "nianbao"  # key prefix in Redis: crawls of different archives need different prefixes/DBs
+NIANBAO_WORKER_TTL = 60.0  # seconds: a crawl process silent this long counts as dead for the shared frontier
+NIANBAO_FETCH_LOG_ID = ""  # this process's own fetch log fetches.<id>.jsonl ("" = fetches.jsonl; "auto" = unique)
+NIANBAO_INDEX_REFRESH_SECONDS = 2.0  # how often the index of archived URLs reads the other processes' logs
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PLATFORMS = ("trs", "hanweb", "gkmlpt", "vsb", "generic", "auto")
+PLATFORMS = ("trs", "hanweb", "gkmlpt", "vsb", "generic", "trsapi", "xxgk", "eportal", "aspnet", "browser", "auto")
 REQUIRED = ("id", "name", "url", "platform")
 OPTIONAL = ("division_code", "level", "hosts", "note")
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.csv")

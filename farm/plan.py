@@ -63,6 +63,44 @@ SITES = [
         "departments": ["宿迁市财政局", "宿迁市农业农村局", "宿迁市退役军人事务局", "宿迁市审计局"],
         "townships": ["宿城区", "宿豫区", "沭阳县"],
     },
+    {
+        # Fujian's provincial TRS cluster: the column shows ten items statically and pages on by a script that
+        # POSTs to the cluster's list API (`require(["list2.trsapi"], …)`, `/fjdzapp/search`).
+        "id": "trsapi-gulou", "platform": "trsapi", "name": "福州市鼓楼区人民政府", "short": "鼓楼区",
+        "division_code": "350102", "level": "县级", "column_title": "政府信息公开年报",
+        "departments": ["鼓楼区教育局", "鼓楼区财政局", "鼓楼区民政局", "鼓楼区卫生健康局"],
+        "townships": ["鼓东街道", "鼓西街道", "温泉街道"],
+        "options": {"column": "/zwgk/zfxxgkzl/zfxxgknb/", "ext": "htm"},
+    },
+    {
+        # Hanweb's 信息公开目录 annual-report module: one page per unit × year (`xxgkAnnualReport.jsp`).
+        "id": "xxgk-ouhai", "platform": "xxgk", "name": "温州市瓯海区人民政府", "short": "瓯海区",
+        "division_code": "330304", "level": "县级", "column_title": "政府信息公开年度报告",
+        "departments": ["瓯海区教育局", "瓯海区财政局", "瓯海区民政局", "瓯海区市场监督管理局"],
+        "townships": ["娄桥街道", "潘桥街道", "泽雅镇"],
+    },
+    {
+        # eportal: `/eportal/ui?pageId=…`, further list pages only by POSTing the list module's form.
+        "id": "eportal-xilinhot", "platform": "eportal", "name": "锡林浩特市人民政府", "short": "锡林浩特市",
+        "division_code": "152502", "level": "县级", "column_title": "政府信息公开年度报告",
+        "departments": ["锡林浩特市教育局", "锡林浩特市财政局", "锡林浩特市民政局", "锡林浩特市文体旅游广电局"],
+        "townships": ["希日塔拉街道", "杭盖街道", "阿尔善宝拉格镇"],
+    },
+    {
+        # ASP.NET WebForms: an AspNetPager paging by `__doPostBack` with __VIEWSTATE / __EVENTVALIDATION.
+        "id": "aspnet-ziyang", "platform": "aspnet", "name": "资阳市人民政府", "short": "资阳市",
+        "division_code": "512000", "level": "市级", "column_title": "政府信息公开年度报告",
+        "departments": ["资阳市教育和体育局", "资阳市财政局", "资阳市民政局", "资阳市自然资源和规划局"],
+        "townships": ["雁江区", "安岳县", "乐至县"],
+    },
+    {
+        # A listing only a browser can page: the next page is fetched by a script from a signed URL, no href.
+        # Crawled with `platform = browser` (the headless-Chromium fallback).
+        "id": "browser-ningshan", "platform": "browser", "name": "宁陕县人民政府", "short": "宁陕县",
+        "division_code": "610923", "level": "县级", "column_title": "政府信息公开年报",
+        "departments": ["宁陕县教育体育局", "宁陕县财政局", "宁陕县民政局", "宁陕县农业农村局"],
+        "townships": ["梅子镇", "城关镇", "筒车湾镇"],
+    },
 ]
 
 TITLE_FORMS = [

@@ -120,11 +120,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         res = content.resources.get(route_key(request.path, query))
         if res is None and query:
             res = content.resources.get(request.path)  # static files ignore the query string
+        handler = content.handlers.get(request.path)
         if res is not None:
             if request.method == "POST":
+                # A form posting back to its own page (ASP.NET, eportal) is the page's handler's to answer.
+                if handler is not None:
+                    return handler(request)
                 return Resource(b"Method Not Allowed", status=405, content_type="text/plain", conditional=False)
             return res
-        handler = content.handlers.get(request.path)
         return handler(request) if handler else None
 
     def _send(self, method: str, res: Resource) -> None:

@@ -259,3 +259,102 @@ def test_trs_items_written_by_a_script():
     items = get_strategy("trs").parse_listing(resp, {}).items
     assert [(i.url, i.published) for i in items if "2022年" in i.title] == [(TRS_URL + "202301/t20230118_1.html",
                                                                               "2023-01-18")]
+
+
+# --- TRS list API (Fujian cluster): static first items, then POST /fjdzapp/search -------------------------------
+TRSAPI_URL = "http://www.gl.gov.cn/zwgk/zfxxgkzl/zfxxgknb/"
+trsapi_response = file_response("trsapi/index.htm", TRSAPI_URL)
+trsapi_page = get_strategy("trsapi").parse_listing(trsapi_response, {})
+
+
+def test_trsapi_detected_before_trs():
+    assert detect_platform(trsapi_response) == "trsapi"
+
+
+def test_trsapi_static_items_read():
+    assert len([i for i in trsapi_page.items if "/t20" in i.url]) == 10
+
+
+def test_trsapi_pages_posted_with_the_pages_form():
+    first = trsapi_page.next_pages[0]
+    assert ([p.info["page"] for p in trsapi_page.next_pages], first.method, first.url,
+            first.formdata["channelid"], first.formdata["classsql"], first.formdata["prepage"]) == \
+        ([1, 2, 3], "POST", "http://www.gl.gov.cn/fjdzapp/search", "229105", "chnlid=94878", "10")
+
+
+def test_trsapi_json_answer_read():
+    resp = file_response("trsapi/search_page2.json", "http://www.gl.gov.cn/fjdzapp/search", "application/json")
+    page = get_strategy("trsapi").parse_listing(resp, dict(trsapi_page.next_pages[1].info))
+    assert (len(page.items), page.items[0].url.startswith(TRSAPI_URL), bool(page.items[0].published),
+            page.next_pages) == (10, True, True, [])
+
+
+# --- Hanweb xxgk annual-report module: unit × year from the form's selects -------------------------------------
+XXGK_URL = "http://www.ouhai.gov.cn/col/col6291832980/index.html"
+xxgk_response = file_response("xxgk/column.html", XXGK_URL)
+
+
+def test_xxgk_detected_before_hanweb():
+    assert detect_platform(xxgk_response) == "xxgk"
+
+
+def test_xxgk_asks_every_unit_and_year():
+    pages = get_strategy("xxgk").parse_listing(xxgk_response, {}).next_pages
+    assert (len(pages), pages[0].url) == (48, "http://www.ouhai.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=001008003012001&fbtime=2024")
+
+
+def test_xxgk_report_page_is_its_own_item():
+    url = "http://www.ouhai.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=001008003012001&fbtime=2024"
+    body = ("<html><head><title>x</title></head><body><h1>温州市瓯海区人民政府2024年政府信息公开工作年度报告</h1>"
+            "<div id='zoom'>…</div></body></html>").encode()
+    from scrapy.http import HtmlResponse
+
+    page = get_strategy("xxgk").parse_listing(HtmlResponse(url, body=body, encoding="utf-8"), {"xxgk": True})
+    assert [(i.url, i.title) for i in page.items] == [(url, "温州市瓯海区人民政府2024年政府信息公开工作年度报告")]
+
+
+# --- eportal: pager URLs POSTed with the list module's form -----------------------------------------------------
+EPORTAL_URL = "http://www.xilinhot.gov.cn/eportal/ui?pageId=8118675"
+eportal_response = file_response("eportal/list.html", EPORTAL_URL)
+eportal_page = get_strategy("eportal").parse_listing(eportal_response, {})
+
+
+def test_eportal_detected():
+    assert detect_platform(eportal_response) == "eportal"
+
+
+def test_eportal_pages_are_form_posts_to_the_pager_urls():
+    posts = [p for p in eportal_page.next_pages if "currentPage=2" in p.url]
+    assert (len(posts), posts[0].method, sorted(posts[0].formdata)) == (
+        1, "POST", ["filter_GE_PUBLISHED_TIME", "filter_LE_PUBLISHED_TIME", "filter_LIKE_SOURCE", "filter_LIKE_TITLE"])
+
+
+# --- ASP.NET: __doPostBack pager through FormRequest.from_response ------------------------------------------------
+ASPNET_URL = "http://gk.ziyang.gov.cn/xxgk/year_list.aspx"
+aspnet_response = file_response("aspnet/year_list.aspx.html", ASPNET_URL)
+aspnet_page = get_strategy("aspnet").parse_listing(aspnet_response, {})
+
+
+def test_aspnet_detected():
+    assert detect_platform(aspnet_response) == "aspnet"
+
+
+def test_aspnet_postbacks_carry_viewstate_and_event_target():
+    page2 = next(p for p in aspnet_page.next_pages if p.formdata["__EVENTARGUMENT"] == "2")
+    assert (page2.method, page2.url, page2.formdata["__EVENTTARGET"], bool(page2.formdata["__VIEWSTATE"]),
+            bool(page2.formdata["__EVENTVALIDATION"]), "q" in page2.formdata) == \
+        ("POST", ASPNET_URL, "AspNetPager1", True, True, False)
+
+
+def test_aspnet_same_target_page_is_one_page():
+    keys = [p.key for p in aspnet_page.next_pages]
+    assert len(keys) == len(set(keys))
+
+
+# --- the listing gap: a script-only pager no strategy can follow ---------------------------------------------------
+def test_script_only_pager_recognised():
+    from crawler.platforms.base import script_pager
+
+    assert (script_pager('<a href="javascript:void(0)" onclick="nextPage()">下一页</a>'),
+            script_pager('<a href="index_1.html">下一页</a>'),
+            script_pager('<span class="disabled">下一页</span>')) == (True, False, False)

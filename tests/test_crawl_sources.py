@@ -10,7 +10,13 @@ shipped = load_sources(DEFAULT_REGISTRY, require_division=True)
 
 
 def test_shipped_registry_has_every_platform_family():
-    assert {s.platform for s in shipped} >= {"trs", "hanweb", "gkmlpt", "vsb", "generic", "auto"}
+    assert {s.platform for s in shipped} >= {"trs", "hanweb", "gkmlpt", "vsb", "generic", "xxgk", "aspnet", "auto"}
+
+
+def test_every_platform_has_a_strategy():
+    from crawler.platforms import STRATEGIES
+
+    assert set(PLATFORMS) - {"auto"} == set(STRATEGIES)
 
 
 @pytest.mark.parametrize("source", shipped, ids=[s.id for s in shipped])
@@ -52,7 +58,8 @@ def test_port_is_part_of_the_scope(tmp_path):
 
 
 FINGERPRINTS = {"hanweb": r"/col/col\d+/index\.html$", "gkmlpt": r"/gkmlpt/", "vsb": r"\.htm$",
-                "trs": r"/$", "generic": r"/$"}
+                "trs": r"/$", "generic": r"/$", "xxgk": r"(?:/module/xxgk/xxgkAnnualReport\.jsp\?|/col/col\d+/)",
+                "aspnet": r"\.aspx(?:\?|$)", "eportal": r"/eportal/ui\?pageId=", "trsapi": r"/$"}
 
 
 @pytest.mark.parametrize("source", [s for s in shipped if s.platform in FINGERPRINTS], ids=lambda s: s.id)

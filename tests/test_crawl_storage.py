@@ -70,3 +70,35 @@ def test_storage_error_is_recorded_in_process(tmp_path):
     failure = RunTally.for_crawler(crawler).source("t").failures[0]
     assert (failure["kind"], "No space left" in failure["reason"]) == ("storage", True)
     assert b"SECRET" not in str(dropped.value).encode() and "SECRET" not in repr(doc)
+
+
+@pytest.fixture(scope="module")
+def waf(tmp_path_factory):
+    """A report whose PDF link first answers with a WAF page, then with the PDF."""
+    from test_crawl_site import crawl
+
+    site = Site()
+    site.pages["/robots.txt"] = (b"User-agent: *\nAllow: /\n", "text/plain")
+    site.pages["/nb/index.html"] = html('<ul><li><a href="/nb/2023.html">某县2023年政府信息公开工作年度报告</a></li></ul>')
+    site.pages["/nb/2023.html"] = html('<div id="zoom"><p>正文</p><a href="/nb/r.pdf">附件.pdf</a></div>')
+    site.pages["/nb/r.pdf"] = html("<p>访问过于频繁，请稍后再试 Too many requests</p>")
+    tmp = tmp_path_factory.mktemp("waf")
+    first = crawl(site, tmp, tmp / "archive")
+    site.pages["/nb/r.pdf"] = (BODY, "application/pdf")
+    site.log.clear()
+    second = crawl(site, tmp, tmp / "archive")
+    site.server.shutdown()
+    return first, second, list(site.log), tmp / "archive"
+
+
+def test_a_waf_page_where_a_pdf_was_linked_is_flagged(waf):
+    first, _, _, _ = waf
+    assert [f["kind"] for f in first["sources"]["t"]["failures"]] == ["suspect body"]
+
+
+def test_it_is_asked_for_again_and_the_pdf_archived(waf):
+    from archive.originals.store import ArchiveStore
+
+    _, second, log, archive = waf
+    shas = {r.sha256 for r in ArchiveStore(archive).fetches() if r.url.endswith("/nb/r.pdf")}
+    assert "/nb/r.pdf" in log and ArchiveStore.digest(BODY) in shas and second["sources"]["t"]["failures"] == []

@@ -7,6 +7,7 @@ so only the first run pays for LibreOffice.
 from __future__ import annotations
 
 import collections
+import re
 import email.utils
 import hashlib
 import urllib.robotparser
@@ -18,7 +19,8 @@ import pytest
 from farm.server import run_farm
 from support.browse import Browser, decode, looks_like_report, read_article, walk_column
 
-SITE_IDS = ["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "trs-hanyang", "generic-suqian"]
+SITE_IDS = ["trs-yuanzhou", "hanweb-yiwu", "gkmlpt-longgang", "vsb-shangluo", "trs-hanyang", "generic-suqian",
+            "trsapi-gulou", "xxgk-ouhai", "eportal-xilinhot", "aspnet-ziyang", "browser-ningshan"]
 MAGIC = {"pdf": b"%PDF", "pdf-scanned": b"%PDF", "docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0",
          "wps": b"\xd0\xcf\x11\xe0", "xls": b"\xd0\xcf\x11\xe0"}
 
@@ -43,7 +45,8 @@ def pages(farm, site_id, *kinds):
 
 
 def test_farm_serves_every_platform_family(farm):
-    assert {s.platform for s in farm.sites} == {"generic", "gkmlpt", "hanweb", "trs", "vsb"}
+    assert {s.platform for s in farm.sites} == {"generic", "gkmlpt", "hanweb", "trs", "vsb", "trsapi", "xxgk", "eportal",
+                                                "aspnet", "browser"}
 
 
 def test_sites_listen_on_loopback_only(farm):
@@ -344,3 +347,54 @@ def test_html_is_gzipped_for_clients_that_accept_it(farm):
     again = browser.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["etag"]})
     assert (packed.headers.get("content-encoding"), gzip.decompress(packed.body) == plain.body, again.status) == \
         ("gzip", True, 304)
+
+
+# --- the platforms paged by script, form or postback -----------------------------------------------------------
+def test_trsapi_column_shows_ten_items_and_pages_only_through_the_api(farm, walks):
+    site = farm.site("trsapi-gulou")
+    text = decode(Browser().get(site.column_url))
+    assert (text.count("<dd>"), 'require(["list2.trsapi"]' in text, "index_1" in text,
+            len(walks[site.id][0].items) > 10) == (10, True, False, True)
+
+
+def test_trsapi_search_ignores_a_wrong_column(farm):
+    site = farm.site("trsapi-gulou")
+    resp = Browser().post_form(site.base_url + "/fjdzapp/search", {"channelid": "229105", "classsql": "chnlid=1",
+                                                                    "page": "1", "prepage": "10"}, site.column_url)
+    assert resp.body.count(b'"data": []') == 1
+
+
+def test_xxgk_column_lists_no_report_only_the_selector(farm):
+    site = farm.site("xxgk-ouhai")
+    text = decode(Browser().get(site.column_url))
+    doc = lxml.html.fromstring(text)
+    assert (len(doc.xpath('//select[@name="area"]/option')), len(doc.xpath('//select[@name="fbtime"]/option')),
+            "xxgkAnnualReport.jsp?" in "".join(a.get("href") or "" for a in doc.iter("a"))) == (8, 6, False)
+
+
+def test_eportal_pages_only_by_post(farm):
+    site = farm.site("eportal-xilinhot")
+    browser = Browser()
+    text = decode(browser.get(site.column_url))
+    page2 = re.search(r"queryArticleByCondition\(this,'([^']+currentPage=2[^']+)'\)", text).group(1).replace("&amp;", "&")
+    by_get = decode(browser.get(site.base_url + page2))
+    by_post = decode(browser.post_form(site.base_url + page2, {"filter_LIKE_TITLE": ""}, site.column_url))
+    assert (("当前第1/" in by_get), ("当前第2/" in by_post)) == (True, True)
+
+
+def test_aspnet_postback_needs_the_pages_event_validation(farm):
+    site = farm.site("aspnet-ziyang")
+    browser = Browser()
+    doc = lxml.html.fromstring(decode(browser.get(site.column_url)))
+    form = {i.get("name"): i.get("value") or "" for i in doc.xpath('//form[@id="form1"]//input[@name]')}
+    good = browser.post_form(site.column_url, {**form, "__EVENTTARGET": "AspNetPager1", "__EVENTARGUMENT": "2"}, site.column_url)
+    bad = browser.post_form(site.column_url, {**form, "__EVENTVALIDATION": "x", "__EVENTTARGET": "AspNetPager1",
+                                              "__EVENTARGUMENT": "2"}, site.column_url)
+    assert (good.status, "第2/" in decode(good), bad.status) == (200, True, 500)
+
+
+def test_browser_site_has_no_address_for_its_next_page(farm):
+    site = farm.site("browser-ningshan")
+    text = decode(Browser().get(site.column_url))
+    nxt = [a for a in lxml.html.fromstring(text).iter("a") if a.text_content().strip() == "下一页"]
+    assert [a.get("href") for a in nxt] == ["javascript:void(0)"] and "/api/list/" not in re.sub(r"<script.*?</script>", "", text, flags=re.S)

@@ -48,6 +48,8 @@ class SourceRun:
     failed: int = 0
     failures: list[dict] = field(default_factory=list)  # {url, kind, reason}
     earlier_reports_found: int | None = None
+    # Set when a listing paged by script and no strategy could page it: "only the first page reachable: …".
+    listing_gap: str | None = None
 
     def failure_reasons(self, most: int = 20) -> str | None:
         """The per-document failures as one readable line each."""

@@ -54,10 +54,14 @@ class PageRequest:
     formdata: dict[str, str] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     info: dict = field(default_factory=dict)  # strategy state carried to the next page
+    # What identifies the page when the form does not (ASP.NET: the same target page posted from two pages
+    # carries two view states); None: the form itself.
+    identity: str | None = None
 
     @property
     def key(self) -> str:
-        body = "&".join(f"{k}={v}" for k, v in sorted((self.formdata or {}).items()))
+        body = self.identity if self.identity is not None else \
+            "&".join(f"{k}={v}" for k, v in sorted((self.formdata or {}).items()))
         # A folder and its index page are the same listing page (TRS page 0 is both).
         url = re.sub(r"/index\.s?html?(?=$|\?)", "/", canonical_url(self.url))
         return f"{self.method} {url} {body}"
@@ -175,6 +179,25 @@ def pager_links(doc: lxml.html.HtmlElement, base_url: str) -> list[str]:
         if text in NEXT_PAGE_TEXTS or (text.isdigit() and 0 < len(text) <= 4):
             urls.append(urljoin(base_url, href))
     return urls
+
+
+_SCRIPT_PAGER_MARKERS = re.compile(r"""require\(\s*\[\s*["']list\d*\.trsapi|__doPostBack\(|queryArticleByCondition\(""")
+
+
+def script_pager(text: str) -> bool:
+    """Does a listing page page on by script only: a live 下一页 (or numbered page) control without an address
+    (``javascript:``, ``#``, ``onclick``), or a platform's paging script (TRS list API, ASP.NET postback, eportal)? Used to tell an operator that only the first page was reachable."""
+    if _SCRIPT_PAGER_MARKERS.search(text):
+        return True
+    doc = parse_html(text, "http://x/")
+    for el in doc.iter("a", "button", "span", "li"):
+        label = clean_text(el.text_content()).lower()
+        if label not in NEXT_PAGE_TEXTS or "disabled" in (el.get("class") or "") or el.get("disabled") is not None:
+            continue
+        href = (el.get("href") or "").strip()
+        if el.get("onclick") or (el.tag == "a" and (not href or _SKIP_HREF.match(href))):
+            return True
+    return False
 
 
 # Download scripts: Hanweb downfile.jsp (302 to /attach/…), VSB /system/_content/download.jsp, ASP.NET and

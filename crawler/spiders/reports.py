@@ -30,7 +30,8 @@ from crawler.classify import NOT_REPORT, UNCERTAIN, classify_title
 from crawler.middlewares import AlreadyArchived, OutOfScope
 from crawler.pipelines import ArchiveIndex, FetchedDocument
 from crawler.platforms import article_titles, canonical_url, detect_platform, get_strategy
-from crawler.platforms.base import PageRequest
+from crawler.platforms.base import PageRequest, script_pager
+from crawler.platforms.browser import COLLECT_JS, browser_bounds, chromium_path
 from crawler.run_record import RunTally
 from crawler.settings import setting
 from crawler.sources import DEFAULT_REGISTRY, Source, load_sources, normalise_netloc
@@ -124,7 +125,40 @@ class ReportsSpider(scrapy.Spider):
         spider._scheduled: set[str] = set()
         spider._items_seen: dict[str, set[str]] = {}
         spider.write_sources_copy(layout)
+        spider.browser = None
+        if any(s.platform == "browser" for s in loaded):
+            spider.browser = spider.enable_browser(crawler)
         return spider
+
+    def enable_browser(self, crawler) -> str | None:
+        """Route requests through scrapy-playwright's download handler: only when a browser source is crawled
+        (settings are not frozen before the spider exists). Requests without ``meta["playwright"]`` still go
+        through Scrapy's own HTTP client, so only the browser sources' listing pages start Chromium."""
+        executable = chromium_path()
+        if executable is None:
+            self.logger.error("browser sources need Chromium (scripts/install-system-deps.sh or CHROMIUM_PATH)")
+            return None
+        try:
+            import scrapy_playwright  # noqa: F401
+        except ImportError:
+            self.logger.error("browser sources need scrapy-playwright (pip install scrapy-playwright)")
+            return None
+        settings = crawler.settings
+        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},
+                     priority="spider")
+        settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
+            "executable_path": executable, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update"],
+            "timeout": 30000}, priority="spider")
+        settings.set("PLAYWRIGHT_MAX_CONTEXTS", 1, priority="spider")
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 2, priority="spider")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", 30000, priority="spider")
+        # Only pages whose request asks for the browser go through it; robots.txt and documents do not.
+        settings.set("PLAYWRIGHT_PROCESS_REQUEST_HEADERS", None, priority="spider")
+        return executable
 
     def write_sources_copy(self, layout: ArchiveLayout) -> None:
         """Keep ARCHIVE_DIR/sources.csv (the database's list of sources) current: merge ours in by id. An
@@ -178,16 +212,38 @@ class ReportsSpider(scrapy.Spider):
             return None
         seen.add(page.key)
         meta = {"kind": "listing", "source_id": source.id, "platform": platform, "page_info": page.info}
+        if source.platform == "browser" and page.method == "GET":
+            return self._browser_request(source, page, meta)
         if page.method == "POST":
             return FormRequest(page.url, formdata=page.formdata or {}, headers=page.headers or None, meta=meta,
                                callback=self.parse_listing, errback=self.request_failed, dont_filter=True)
         return Request(page.url, headers=page.headers or None, meta=meta, callback=self.parse_listing,
                        errback=self.request_failed, dont_filter=True)
 
+    def _browser_request(self, source: Source, page: PageRequest, meta: dict) -> Request | None:
+        """A listing page loaded and paged in headless Chromium (``platform = browser``)."""
+        if self.browser is None:
+            self.tally.failure(source.id, page.url, "listing", "browser fallback unavailable (no Chromium or "
+                                                              "scrapy-playwright)")
+            return None
+        from scrapy_playwright.page import PageMethod
+
+        pages, seconds = browser_bounds(source)
+        # Not "listing": the conditional-request middleware must not answer a browser page from its cache.
+        meta = dict(meta, kind="browser-listing", playwright=True, download_timeout=seconds + 60,
+                    playwright_page_methods=[PageMethod("evaluate", COLLECT_JS, {
+                        "maxPages": pages, "maxMs": int(seconds * 1000)})])
+        return Request(page.url, meta=meta, callback=self.parse_listing, errback=self.request_failed,
+                       dont_filter=True)
+
     def parse_listing(self, response):
         source = self.sources[response.meta["source_id"]]
         tally = self.tally.source(source.id)
         tally.listing_pages += 1
+        methods = response.meta.get("playwright_page_methods") or []
+        if methods and isinstance(getattr(methods[0], "result", None), int):
+            tally.listing_pages += max(0, methods[0].result - 1)  # further pages reached in the browser
+            tally.browser_pages += methods[0].result
         if "cached" in response.flags:
             tally.listing_not_modified += 1
         if not isinstance(response, TextResponse):
@@ -205,6 +261,11 @@ class ReportsSpider(scrapy.Spider):
                 self.logger.info("%s: %s looks like %s", source.id, response.url, platform)
         strategy = get_strategy(platform)
         page = strategy.parse_listing(response, info)
+        if not page.next_pages and platform != "browser" and not tally.listing_gap and script_pager(response.text):
+            # The page pages on by script and this strategy found no way to the next page.
+            tally.listing_gap = response.url
+            self.logger.warning("%s: only the first page reachable: %s pages by script and the %s strategy cannot "
+                                "page it (platform = browser may)", source.id, response.url, platform)
         seen_items = self._items_seen.setdefault(source.id, set())
         fresh = {canonical_url(item.url) for item in page.items} - seen_items
         seen_items |= fresh

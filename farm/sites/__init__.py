@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from farm.sites import generic, gkmlpt, hanweb, trs, vsb
+from farm.sites import aspnet, eportal, generic, gkmlpt, hanweb, jspager, trs, trsapi, vsb, xxgk
 
 BUILDERS = {
     "trs": trs.build,
@@ -13,4 +13,10 @@ BUILDERS = {
     "gkmlpt": gkmlpt.build,
     "vsb": vsb.build,
     "generic": generic.build,
+    "trsapi": trsapi.build,
+    "xxgk": xxgk.build,
+    "eportal": eportal.build,
+    "aspnet": aspnet.build,
+    # A site whose listing only a browser can page; crawled with the browser fallback (`platform = browser`).
+    "browser": jspager.build,
 }

@@ -215,7 +215,112 @@ def walk_generic(b: Browser, column_url: str, walk: ColumnWalk) -> None:
     _follow_pager(b, column_url, walk, "下一页", re.escape(folder) + r"\d{6}/[0-9a-f]{32}\.shtml$")
 
 
-WALKERS = {"trs": walk_trs, "hanweb": walk_hanweb, "gkmlpt": walk_gkmlpt, "vsb": walk_vsb, "generic": walk_generic}
+def walk_trsapi(b: Browser, column_url: str, walk: ColumnWalk) -> None:
+    """The static first items, then the list API the `require(["list2.trsapi"])` block configures, page by page."""
+    import json
+
+    text = decode(b.get(column_url))
+    walk.listing_urls.append(column_url)
+    folder = urlsplit(column_url).path
+    for href, title in anchors(text, column_url):
+        if re.search(re.escape(folder) + r"\d{6}/t\d{8}_\d+\.htm$", urlsplit(href).path):
+            walk.items.setdefault(href, title)
+    block = text[text.index('require(["list2.trsapi"]'):]
+    conf = dict(re.findall(r'(\w+):\s*["\']?([^"\',\n]*)["\']?', block[:block.index("});")]))
+    api = urljoin(column_url, conf["url"])
+    form = {k: conf[k] for k in ("channelid", "sortfield", "classsql", "classcol", "classnum", "classsort", "cache")}
+    page, pages = 2, -(-int(conf["recordCount"]) // int(conf["prepage"]))
+    while page <= pages:
+        resp = b.post_form(api, {**form, "page": page, "prepage": conf["prepage"]}, referer=column_url)
+        walk.listing_urls.append(f"{api}#page={page}")
+        for doc in json.loads(resp.body)["data"]:
+            walk.items.setdefault(doc["chnldocurl"], doc["doctitle"])
+        page += 1
+
+
+def walk_xxgk(b: Browser, column_url: str, walk: ColumnWalk) -> None:
+    """The related links under the selector, then every unit × year the form offers (report, list or 暂无)."""
+    text = decode(b.get(column_url))
+    walk.listing_urls.append(column_url)
+    doc = lxml.html.fromstring(text)
+    for a in doc.xpath('//div[@class="xgxx"]//a'):
+        walk.items.setdefault(urljoin(column_url, a.get("href")), a.get("title") or a.text_content().strip())
+    form = doc.xpath('//form[@id="annualForm"]')[0]
+    areas = [o.get("value") for o in form.xpath('.//select[@name="area"]/option')]
+    years = [o.get("value") for o in form.xpath('.//select[@name="fbtime"]/option')]
+    for area in areas:
+        for year in years:
+            url = urljoin(column_url, f"{form.get('action')}?area={area}&fbtime={year}")
+            page = decode(b.get(url))
+            walk.listing_urls.append(url)
+            listed = [(h, t) for h, t in anchors(page, url) if "xxgkAnnualReport.jsp" in h and "infoid=" in h]
+            if listed:
+                for h, t in listed:
+                    walk.items.setdefault(h, t)
+            else:
+                h1 = lxml.html.fromstring(page).find(".//h1")
+                if h1 is not None:
+                    walk.items.setdefault(url, h1.text_content().strip())
+
+
+def walk_eportal(b: Browser, column_url: str, walk: ColumnWalk) -> None:
+    """The first page, then each pager URL by POSTing the list module's form, as queryArticleByCondition does."""
+    text = decode(b.get(column_url))
+    walk.listing_urls.append(column_url)
+    doc = lxml.html.fromstring(text)
+    form = {i.get("name"): i.get("value") or "" for i in doc.xpath('//form[starts-with(@id, "searchForm_")]//input[@name]')}
+    urls = list(dict.fromkeys(urljoin(column_url, u.replace("&amp;", "&"))
+                              for u in re.findall(r"queryArticleByCondition\(this,'([^']+)'\)", text)))
+    pages = [text] + [decode(b.post_form(u, form, referer=column_url)) for u in urls]
+    walk.listing_urls += urls
+    for page in pages:
+        for href, title in anchors(page, column_url):
+            if "articleKey=" in href:
+                walk.items.setdefault(href, title)
+
+
+def walk_aspnet(b: Browser, column_url: str, walk: ColumnWalk) -> None:
+    """The first page, then 下一页 as __doPostBack does: the form's hidden fields with the event target set."""
+    url, seen = column_url, 0
+    text = decode(b.get(url))
+    while seen < 50:
+        seen += 1
+        walk.listing_urls.append(f"{url}#{seen}")
+        doc = lxml.html.fromstring(text)
+        for a in doc.xpath('//table[@id="GridView1"]//a'):
+            walk.items.setdefault(urljoin(url, a.get("href")), a.get("title"))
+        nxt = [a.get("href") for a in doc.iter("a") if a.text_content().strip() == "下一页" and a.get("href")]
+        if not nxt:
+            break
+        target, argument = re.search(r"__doPostBack\('([^']+)','([^']*)'\)", nxt[0]).groups()
+        form = {i.get("name"): i.get("value") or "" for i in doc.xpath('//form[@id="form1"]//input[@name]')}
+        form.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
+        text = decode(b.post_form(urljoin(url, doc.xpath('//form[@id="form1"]')[0].get("action")), form, referer=url))
+
+
+def walk_browser(b: Browser, column_url: str, walk: ColumnWalk) -> None:
+    """The first page, then the pages the list script fetches: `/api/list/<col>?p=<k>&t=<token>` with the token
+    the page's `pageToken` computes (mimicked here, as walk_trs evaluates createPageHTML)."""
+    text = decode(b.get(column_url))
+    walk.listing_urls.append(column_url)
+    col, pages = re.search(r"col: '(\w+)'", text).group(1), int(re.search(r"pages: (\d+)", text).group(1))
+    fragments = [text]
+    for k in range(2, pages + 1):
+        s = 7
+        for ch in f"{col}:{k}":
+            s = (s * 31 + ord(ch)) % 1000003
+        url = urljoin(column_url, f"/api/list/{col}?p={k}&t={s:x}")
+        fragments.append(decode(b.get(url)))
+        walk.listing_urls.append(url)
+    for fragment in fragments:
+        for href, title in anchors(f"<ul>{fragment}</ul>", column_url):
+            if re.search(r"/Content-\d+\.html$", href):
+                walk.items.setdefault(href, title)
+
+
+WALKERS = {"trs": walk_trs, "hanweb": walk_hanweb, "gkmlpt": walk_gkmlpt, "vsb": walk_vsb, "generic": walk_generic,
+           "trsapi": walk_trsapi, "xxgk": walk_xxgk, "eportal": walk_eportal, "aspnet": walk_aspnet,
+           "browser": walk_browser}
 
 
 def walk_column(b: Browser, platform: str, column_url: str) -> ColumnWalk:
