@@ -57,7 +57,7 @@ def serve(workdir: str, seed: int, port_base: int | None, cache_dir: str | None)
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None)
 def build(workdir: str, seed: int, port_base: int, cache_dir: str | None) -> None:
     """Generate the sites, renderings and manifest without serving (fills the render cache)."""
-    from farm.build import build_farm
+    from farm.assemble import build_farm
     from farm.manifest import site_infos
     from farm.plan import SITES
     from farm.server import Farm, SiteInfo

@@ -73,7 +73,7 @@ class Item:
     spec_seed: int = 0  # seed of the report's content (reports only)
     variant: int = 0  # 1 for a corrected version: same report, corrected numbers
     url: str = ""  # article path, set by the platform builder
-    report: object = None  # farm.reports.Report, filled in by the content stage
+    report: object = None  # farm.report_content.Report, filled in by the content stage
 
     @property
     def is_report(self) -> bool:

@@ -235,7 +235,7 @@ def run_farm(workdir: str | Path, seed: int = 0, port_base: int | None = None,
     Ports are free ones picked by the OS unless `port_base` is given (site i on port_base + i).
     Expensive renderings are cached in `cache_dir` (default `<workdir>/cache`).
     """
-    from farm.build import build_farm
+    from farm.assemble import build_farm
     from farm.manifest import site_infos
     from farm.plan import SITES
 

@@ -9,7 +9,7 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from farm.build import build_farm
+from farm.assemble import build_farm
 from farm.plan import SITES, plan_farm
 from farm.server import run_farm
 
@@ -46,7 +46,7 @@ def test_renderings_are_reproducible_without_the_cache(tmp_path, fmt):
 
     from farm import report_synth
     from farm.cache import RenderCache
-    from farm.reports import Report, attachment_bytes
+    from farm.report_content import Report, attachment_bytes
 
     spec = report_synth.random_spec(random.Random(7), year=2022, distinct=False)
     report = Report(spec, report_synth.build_document(spec))

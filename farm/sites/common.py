@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from farm import bodies, chrome
 from farm.cache import RenderCache
 from farm.model import Attachment, Item, Resource, SiteContent, SitePlan, route_key
-from farm.reports import CONTENT_TYPES, attachment_bytes, inline_html
+from farm.report_content import CONTENT_TYPES, attachment_bytes, inline_html
 
 
 @dataclass

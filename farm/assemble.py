@@ -10,7 +10,7 @@ from farm.cache import RenderCache
 from farm.manifest import build_manifest
 from farm.model import SiteContent, SitePlan
 from farm.plan import plan_farm
-from farm.reports import attachment_bytes, make_report
+from farm.report_content import attachment_bytes, make_report
 from farm.sites import BUILDERS
 from farm.sites.common import BuildContext
 
