@@ -23,6 +23,22 @@ PER_PAGE = 10
 PROXY = "/module/web/jpage/dataproxy.jsp"
 
 
+def downfile_links(builder: SiteBuilder, item: Item) -> str:
+    """Hanweb's attachment links: `downfile.jsp?classid=0&filename=<hex>.<ext>`, answered by a 302 to
+    `/attach/0/<hex>.<ext>` (the jcms article pages and the xxgk annual-report module alike)."""
+    links = []
+    for att in item.attachments:
+        ext = att.title.rsplit(".", 1)[1]
+        name = f"{stable_hex(builder.plan.id, item.key, att.fmt)}.{ext}"
+        att.url = f"/module/download/downfile.jsp?classid=0&filename={name}"
+        att.file_url = f"/attach/0/{name}"
+        builder.add_attachment(att.file_url, item, att)
+        builder.add(att.url, b"", "text/html;charset=UTF-8", status=302, headers={"Location": att.file_url},
+                    conditional=False)
+        links.append(f'<p>附件：<a href="{esc(att.url)}" target="_blank">{esc(att.title)}</a></p>')
+    return "\n".join(links)
+
+
 class HanwebSite(SiteBuilder):
     def __init__(self, plan: SitePlan, ctx: BuildContext) -> None:
         super().__init__(plan, ctx)
@@ -116,17 +132,7 @@ $(document).ready(function(){{
         return Resource(xml.encode("utf-8"), content_type="text/xml;charset=UTF-8", conditional=False)
 
     def build_article(self, item: Item) -> None:
-        links = []
-        for att in item.attachments:
-            ext = att.title.rsplit(".", 1)[1]
-            name = f"{stable_hex(self.plan.id, item.key, att.fmt)}.{ext}"
-            att.url = f"/module/download/downfile.jsp?classid=0&filename={name}"
-            att.file_url = f"/attach/0/{name}"
-            self.add_attachment(att.file_url, item, att)
-            self.add(att.url, b"", "text/html;charset=UTF-8", status=302, headers={"Location": att.file_url},
-                     conditional=False)
-            links.append(f'<p>附件：<a href="{esc(att.url)}" target="_blank">{esc(att.title)}</a></p>')
-        body = self.item_body(item, "\n".join(links), lambda other: other.url)
+        body = self.item_body(item, downfile_links(self, item), lambda other: other.url)
         source = item.agency or self.plan.name
         head = (f'<meta name="ArticleTitle" content="{esc(item.title)}">\n<meta name="PubDate" content="{item.published:%Y-%m-%d} 09:30">\n'
                 f'<meta name="ContentSource" content="{esc(source)}">\n<meta name="ColumnName" content="{esc(self.plan.column_title)}">')

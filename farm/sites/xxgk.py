@@ -18,7 +18,8 @@ from __future__ import annotations
 from farm.chrome import breadcrumb_html, esc
 from farm.model import Attachment, Item, SiteContent, SitePlan
 from farm.plan import YEARS, _agency_of_unit
-from farm.sites.common import BuildContext, midday, newest, stable_hex, stable_int
+from farm.sites.common import BuildContext, midday, newest, stable_int
+from farm.sites.hanweb import downfile_links
 from farm.sites.simple import SimpleSite
 
 JSP = "/module/xxgk/xxgkAnnualReport.jsp"
@@ -46,17 +47,7 @@ class XxgkSite(SimpleSite):
         return f"{JSP}?area={area}&fbtime={year}"
 
     def attachments_html(self, item: Item) -> str:
-        links = []
-        for att in item.attachments:
-            ext = att.title.rsplit(".", 1)[1]
-            name = f"{stable_hex(self.plan.id, item.key, att.fmt)}.{ext}"
-            att.url = f"/module/download/downfile.jsp?classid=0&filename={name}"
-            att.file_url = f"/attach/0/{name}"
-            self.add_attachment(att.file_url, item, att)
-            self.add(att.url, b"", "text/html;charset=UTF-8", status=302, headers={"Location": att.file_url},
-                     conditional=False)
-            links.append(f'<p>附件：<a href="{esc(att.url)}" target="_blank">{esc(att.title)}</a></p>')
-        return "\n".join(links)
+        return downfile_links(self, item)
 
     def attachment_path(self, item: Item, index: int, att: Attachment) -> str:  # pragma: no cover - not used
         return ""
