@@ -34,3 +34,43 @@ def test_build_real_files_with_the_cli(tmp_path):
         assert a == b and len(a) >= 198
     assert conn.execute("select sniffed_type from documents where sha256 = ?", (truth["pairs"][0][1],)).fetchone() == (
         "docx",)
+
+
+def content_bomb_pdf(operators: int = 3_000_000) -> bytes:
+    """A small PDF whose one page draws `operators` line segments: a few hundred KB compressed, gigabytes of
+    objects for a parser that builds one per operator."""
+    import zlib
+
+    stream = zlib.compress(b"0 0 m 1 1 l S\n" * (operators // 3), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_a_hostile_document_is_contained_and_the_build_goes_on(tmp_path):
+    """The content-bomb PDF is processed in a child process capped in time and memory: it is recorded with a
+    reason, and every good report is still published."""
+    from archive.db.build import build
+    from archive.originals.store import ArchiveStore
+    from support.archive_kit import _put
+
+    truth = make_real_archive(tmp_path / "archive", n=2)
+    bomb = content_bomb_pdf()
+    sha = _put(ArchiveStore(tmp_path / "archive"), bomb, url="http://127.0.0.1/trs/files/bomb.pdf",
+               source_id="trs-yuanzhou", role="attachment", content_type="application/pdf",
+               fetched_at="2026-11-02T00:03:00Z")
+    db = tmp_path / "nianbao.db"
+    counts = build(tmp_path / "archive", db, progress=False, use_cache=False, task_timeout=30, memory_mb=1200)
+    conn = sqlite3.connect(db)
+    status, error = conn.execute("select extraction_status, extraction_error from documents where sha256 = ?",
+                                 (sha,)).fetchone()
+    assert len(bomb) < 400_000 and status in ("failed", "error") and error
+    assert counts["reports"] == 4 and conn.execute("select count(*) from reports").fetchone()[0] == 2

@@ -512,18 +512,19 @@ def _work(args) -> tuple[Processed | None, str, str | None]:
 
 
 def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
-             cache: "ProcessedCache | None" = None, cluster: str | None = None, task_timeout: float | None = None):
+             cache: "ProcessedCache | None" = None, cluster: str | None = None, task_timeout: float | None = None,
+             isolate: bool = False, memory_mb: int | None = None):
     """(info, processed, status, error) in document order; documents already processed by this version of
     the pipeline come from `cache`, the rest are extracted and parsed (in worker processes if `jobs` > 1, on
     the Dask cluster at `cluster` if given: cache hits are never sent there)."""
     if cache is None:
-        yield from _fresh_results(store, docs, processor, jobs, cluster, task_timeout)
+        yield from _fresh_results(store, docs, processor, jobs, cluster, task_timeout, isolate, memory_mb)
         return
     cached = {info.sha256: cache.get(info.sha256) for info in docs}
     # Fresh results come in the order of `todo`, which is the order of `docs`: merge lazily so that
     # progress moves while the new documents are processed.
     fresh = _fresh_results(store, [info for info in docs if cached[info.sha256] is None], processor, jobs,
-                           cluster, task_timeout)
+                           cluster, task_timeout, isolate, memory_mb)
     for info in docs:
         entry = cached[info.sha256]
         if entry is None:
@@ -539,12 +540,16 @@ def _results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor
 
 
 def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
-                   cluster: str | None = None, task_timeout: float | None = None):
+                   cluster: str | None = None, task_timeout: float | None = None, isolate: bool = False,
+                   memory_mb: int | None = None):
     if cluster:
         from archive.db.cluster import DEFAULT_TASK_TIMEOUT, cluster_results
 
         yield from cluster_results(store.root, docs, processor, cluster,
                                    timeout=task_timeout or DEFAULT_TASK_TIMEOUT)
+        return
+    if isolate:
+        yield from _sandboxed_results(store, docs, processor, jobs, task_timeout, memory_mb)
         return
     if jobs <= 1 or len(docs) < 2:
         for info in docs:
@@ -558,9 +563,37 @@ def _fresh_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Pro
             yield (info, *result)
 
 
+def _sandboxed_results(store: ArchiveStore, docs: list[DocumentInfo], processor: Processor, jobs: int,
+                       task_timeout: float | None, memory_mb: int | None):
+    """Each document in a kept child process of `jobs` (time and memory limited, `archive.db.sandbox`), in
+    document order: a file that hangs, explodes in memory or crashes its extractor is recorded, never fatal."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archive.db.sandbox import DEFAULT_TASK_TIMEOUT, Sandbox
+
+    local, boxes = threading.local(), []
+
+    def run(info):
+        box = getattr(local, "box", None)
+        if box is None:
+            box = local.box = Sandbox(memory_mb)
+            boxes.append(box)
+        return box.run(str(store.root), info, processor, task_timeout or DEFAULT_TASK_TIMEOUT)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for info, result in zip(docs, pool.map(run, docs)):
+                yield (info, *result)
+    finally:
+        for box in boxes:
+            box.stop()
+
+
 def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | None = None,
           sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1,
-          use_cache: bool = True, cluster: str | None = None, task_timeout: float | None = None) -> dict:
+          use_cache: bool = True, cluster: str | None = None, task_timeout: float | None = None,
+          isolate: bool | None = None, memory_mb: int | None = None) -> dict:
     """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place.
 
     With the default processor, results are cached per original and pipeline version (archive/processed.py),
@@ -570,8 +603,17 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
     cluster instead of here (`jobs` is then unused), each within `task_timeout` seconds (default 300; a
     document over it is recorded as failed); workers read originals from the same ARCHIVE_DIR path. The
     database is the same as a local build's.
+
+    Locally, with the real extraction (`isolate`, the default for it), each document is processed in a kept
+    child process limited to `task_timeout` seconds and `memory_mb` of address space (3 GB by default): one
+    hostile file is recorded as failed with its reason, never the end of the build.
     """
     cache = ProcessedCache(archive_dir) if use_cache and processor is None else None
+    isolate = (processor is None) if isolate is None else isolate
+    if isolate and memory_mb is None:
+        from archive.db.sandbox import DEFAULT_MEMORY_MB
+
+        memory_mb = DEFAULT_MEMORY_MB
     processor = processor or default_processor
     store = ArchiveStore(archive_dir)
     db_path = Path(db_path)
@@ -590,7 +632,7 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
                     by_url.setdefault(rec.final_url, rec)
         bar = Progress(len(docs), stream) if progress else None
         for i, (info, processed, status, error) in enumerate(_results(store, docs, processor, jobs, cache,
-                                                                        cluster, task_timeout)):
+                                                                        cluster, task_timeout, isolate, memory_mb)):
             parent = by_url.get(info.first.parent_url) if info.first.parent_url else None
             parent_meta = {"title": parent.title, "published": parent.published} if parent else {}
             writer.add_document(info, processed, status, error, parent_meta)

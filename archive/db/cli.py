@@ -34,8 +34,10 @@ ORDER = {"reports": "id", "report_versions": "id", "organs": "organ_id", "docume
               help="Extract and parse on this Dask scheduler's workers (they must see ARCHIVE_DIR at the same path); "
                    "the database is the same as a local build's.")
 @click.option("--task-timeout", type=float, default=None, metavar="SECONDS",
-              help="With --cluster: a document taking longer is stopped and recorded as failed (default 300).")
-def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache, cluster, task_timeout):
+              help="A document taking longer is stopped and recorded as failed (default 300).")
+@click.option("--memory-mb", type=int, default=None, metavar="MB",
+              help="Address space a document's processing may use (default 3072); past it the document fails.")
+def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache, cluster, task_timeout, memory_mb):
     """Build the database from every stored original (no network). Same archive, same database."""
     from archive.db.build import build as run_build
 
@@ -44,7 +46,7 @@ def build(archive_dir, db_path, sources_file, jobs, quiet, no_cache, cluster, ta
     if task_timeout is not None and task_timeout <= 0:
         raise click.BadParameter("must be positive", param_hint="--task-timeout")
     counts = run_build(archive_dir, db_path, sources_file=sources_file, progress=not quiet, jobs=jobs,
-                       use_cache=not no_cache, cluster=cluster, task_timeout=task_timeout)
+                       use_cache=not no_cache, cluster=cluster, task_timeout=task_timeout, memory_mb=memory_mb)
     click.echo(f"{db_path}: {counts['documents']} documents, {counts['reports']} reports, "
                f"{counts['failed']} failed, {counts['not_report']} not reports", err=True)
 
