@@ -7,6 +7,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from support.archive_kit import make_real_archive
+from support.hostile import content_bomb_pdf
 
 
 def test_build_real_files_with_the_cli(tmp_path):
@@ -36,25 +37,6 @@ def test_build_real_files_with_the_cli(tmp_path):
         "docx",)
 
 
-def content_bomb_pdf(operators: int = 3_000_000) -> bytes:
-    """A small PDF whose one page draws `operators` line segments: a few hundred KB compressed, gigabytes of
-    objects for a parser that builds one per operator."""
-    import zlib
-
-    stream = zlib.compress(b"0 0 m 1 1 l S\n" * (operators // 3), 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-
-
 def test_a_hostile_document_is_contained_and_the_build_goes_on(tmp_path):
     """The content-bomb PDF is processed in a child process capped in time and memory: it is recorded with a
     reason, and every good report is still published."""
@@ -62,7 +44,7 @@ def test_a_hostile_document_is_contained_and_the_build_goes_on(tmp_path):
     from archive.originals.store import ArchiveStore
     from support.archive_kit import _put
 
-    truth = make_real_archive(tmp_path / "archive", n=2)
+    make_real_archive(tmp_path / "archive", n=2)
     bomb = content_bomb_pdf()
     sha = _put(ArchiveStore(tmp_path / "archive"), bomb, url="http://127.0.0.1/trs/files/bomb.pdf",
                source_id="trs-yuanzhou", role="attachment", content_type="application/pdf",

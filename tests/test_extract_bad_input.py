@@ -9,6 +9,8 @@ import zipfile
 
 import pytest
 
+from support.hostile import huge_page_pdf
+
 from conftest_extract import rendered
 from pipeline.extract import ExtractionError, Limits, extract_bytes, extract_file
 from pipeline.extract import office
@@ -176,24 +178,6 @@ def test_a_deep_but_legal_page_is_read_in_bounded_time():
     start = time.monotonic()
     doc = extract_bytes(("<html><body>" + block * 20 + "</body></html>").encode(), filename="deep.html")
     assert doc.blocks[0].text == "正文内容。" and time.monotonic() - start < 10
-
-
-def huge_page_pdf(size_pt: int) -> bytes:
-    """A tiny PDF whose one page is `size_pt` square with a small image on it (a scan-like page)."""
-    import io
-
-    from PIL import Image
-    from reportlab.pdfgen import canvas
-
-    out, img = io.BytesIO(), io.BytesIO()
-    Image.new("L", (20, 20), 128).save(img, format="PNG")
-    img.seek(0)
-    c = canvas.Canvas(out, pagesize=(size_pt, size_pt))
-    from reportlab.lib.utils import ImageReader
-
-    c.drawImage(ImageReader(img), 0, 0, width=size_pt, height=size_pt)
-    c.save()
-    return out.getvalue()
 
 
 def test_a_huge_page_is_refused_before_it_is_rendered():
