@@ -95,3 +95,27 @@ def test_no_server_path_in_public_json(site, path):
     ds = make_datasette(db, root / "archive", bundle_dir=root / "bundle")
     r = get(ds, path)
     assert r.status_code == 200 and str(root) not in r.text and "/proc/self" not in r.text
+
+
+def test_other_pages_keep_answering_while_expensive_sql_runs(site):
+    """Three expensive queries at once (one VM step each, SQLite's printf) and a report page: the page answers."""
+    import threading
+    import urllib.request
+
+    from support.archive_kit import served
+
+    root, db = site
+    slow = "select length(replace(printf('%.*c', 900000000, 'a'), 'a', 'bb')) as n"
+    with served(db, root / "archive") as base:
+        threads = [threading.Thread(target=lambda: urllib.request.urlopen(
+            f"{base}/nianbao.json?" + urllib.parse.urlencode({"sql": slow}), timeout=60).read()) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        with urllib.request.urlopen(f"{base}/nianbao/reports.json?_size=1", timeout=30) as resp:
+            ok = resp.status == 200
+        elapsed = time.monotonic() - start
+        for t in threads:
+            t.join()
+    assert ok and elapsed < 10, elapsed  # every SQL thread busy, each for a few seconds at most (was 95 s)
