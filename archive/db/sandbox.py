@@ -87,7 +87,10 @@ class Sandbox:
         if self.proc is None or self.proc.poll() is not None or self.done >= RECYCLE_AFTER:
             self.stop()
             self.proc = self._start()
-        payload = pickle.dumps((archive_dir, info, processor), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            payload = pickle.dumps((archive_dir, info, processor), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:  # e.g. a processor defined in a function
+            return None, "error", f"cannot be sent to the processing child: {exc}"
         deadline = time.monotonic() + timeout
         try:
             self.proc.stdin.write(_HEADER.pack(len(payload)) + payload)
