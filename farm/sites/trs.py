@@ -88,6 +88,14 @@ class TrsSite(SiteBuilder):
         for item in plan.items:
             if item.kind != "dead_link":
                 self.build_article(item)
+        self.build_listings()
+        self.build_home()
+        self.robots(["/search/", "/protect/", "/wcm/"])
+        return self.finish()
+
+    def build_listings(self) -> None:
+        """The column's listing pages (per sub-column when the column is split)."""
+        plan = self.plan
         if self.subcolumns:
             self.build_landing()
             for sub, title in self.subcolumns:
@@ -95,9 +103,6 @@ class TrsSite(SiteBuilder):
                 self.build_listing(folder, title, [it for it in plan.items if self.folder_of(it) == folder])
         else:
             self.build_listing(self.column, plan.column_title, plan.items)
-        self.build_home()
-        self.robots(["/search/", "/protect/", "/wcm/"])
-        return self.finish()
 
     def sidebar(self) -> str:
         links = [("政府信息公开指南", "/zfxxgk/zfxxgkzn/"), ("政府信息公开制度", "/zfxxgk/zfxxgkzd/"),

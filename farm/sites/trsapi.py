@@ -34,23 +34,13 @@ class TrsApiSite(TrsSite):
         self.chnlid = str(stable_int(plan.id, "chnlid", digits=5))
         self.classsql = f"chnlid={self.chnlid}"
 
-    def build(self) -> SiteContent:
-        plan = self.plan
-        self.nav = [(t + plan.short if t == "走进" else t, h) for t, h in self.nav]
-        self.content.column_path = self.column
-        for item in plan.items:
-            item.url = self.article_path(item)
-        for item in plan.items:
-            if item.kind != "dead_link":
-                self.build_article(item)
+    def build_listings(self) -> None:
+        """The first ten items in the page; the rest only through the list API the page's script asks."""
         self.build_api_listing()
         self.content.handlers[API] = self.search
         self.add("/static/js/require.js", b"/* RequireJS 2.3.6 (stub served by the farm) */", "application/javascript")
         self.add("/static/js/list2.trsapi.js", b"/* list2.trsapi: POSTs to /fjdzapp/search, renders dd rows */",
                  "application/javascript")
-        self.build_home()
-        self.robots(["/search/", "/protect/", "/wcm/"])
-        return self.finish()
 
     def build_api_listing(self) -> None:
         items = self.plan.items
