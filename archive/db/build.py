@@ -121,15 +121,24 @@ def _int_value(v):
 _LOC_KEYS = {"block", "row", "col"}
 
 
-def _location(source) -> dict:
-    """Where a cell was printed (block, row, col of the document); anything else the parser said, as JSON."""
-    if not isinstance(source, dict):
-        return {"block": None, "block_row": None, "block_col": None,
-                "location": None if source is None else json.dumps(source, ensure_ascii=False)}
-    extra = {k: v for k, v in source.items() if k not in _LOC_KEYS}
-    return {"block": _int_value(source.get("block")), "block_row": _int_value(source.get("row")),
-            "block_col": _int_value(source.get("col")),
-            "location": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None}
+_CELL_COLUMNS = ("report_id", "tbl", "row", "col", "raw", "value", "semantic", "certain", "note",
+                 "block", "block_row", "block_col", "location")
+assert tuple(schema.TABLES["cells"].columns) == _CELL_COLUMNS, "cells columns changed: update _cell_row"
+
+
+def _cell_row(rid: int, c: dict) -> tuple:
+    """One `cells` row in declared order: where the cell was printed (block, row, col of the document) and anything
+    else the parser said of its place as JSON. The hottest insert of a build (~200 a report), so no dict per row."""
+    certain = c.get("certain")
+    source = c.get("source")
+    if isinstance(source, dict):
+        extra = None if source.keys() <= _LOC_KEYS else {k: v for k, v in source.items() if k not in _LOC_KEYS}
+        location = (_int_value(source.get("block")), _int_value(source.get("row")), _int_value(source.get("col")),
+                    json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+    else:
+        location = (None, None, None, None if source is None else json.dumps(source, ensure_ascii=False))
+    return (rid, c.get("table"), c.get("row"), c.get("col"), c.get("raw"), _int_value(c.get("value")),
+            c.get("semantic"), None if certain is None else int(bool(certain)), c.get("note"), *location)
 
 
 @dataclass
@@ -240,11 +249,8 @@ class Writer:
         self.conn.execute(self.sql["report_texts"], schema.values("report_texts", {
             "report_id": rid, "text": processed.text, "own_words": own_words(processed.text),
             **{k: sections.get(k) for k in SECTION_KEYS}}))
-        self.conn.executemany(self.sql["cells"], [schema.values("cells", {
-            "report_id": rid, "tbl": c.get("table"), "row": c.get("row"), "col": c.get("col"), "raw": c.get("raw"),
-            "value": _int_value(c.get("value")), "semantic": c.get("semantic"),
-            "certain": None if c.get("certain") is None else int(bool(c.get("certain"))), "note": c.get("note"),
-            **_location(c.get("source"))}) for c in cells if c.get("table") and c.get("row") and c.get("col")])
+        self.conn.executemany(self.sql["cells"], [_cell_row(rid, c) for c in cells
+                                                  if c.get("table") and c.get("row") and c.get("col")])
         self.conn.executemany(self.sql["checks"], [schema.values("checks", {
             "report_id": rid, "rule": str(c.get("rule")), "name": c.get("name"),
             "soft": None if c.get("soft") is None else int(bool(c.get("soft"))), "status": c.get("status"),

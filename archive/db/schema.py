@@ -260,10 +260,10 @@ def insert_sql(table: str, columns: list[str] | None = None, replace: bool = Fal
 def values(table: str, row: dict) -> tuple:
     """A row as the tuple `insert_sql(table)` expects; a key the table does not declare is an error."""
     declared = TABLES[table].columns
-    unknown = [k for k in row if k not in declared]
-    if unknown:
-        raise KeyError(f"{table} has no column {unknown}")
-    return tuple(row.get(c) for c in declared)
+    if not declared.keys() >= row.keys():
+        raise KeyError(f"{table} has no column {[k for k in row if k not in declared]}")
+    get = row.get
+    return tuple([get(c) for c in declared])
 
 
 def index(db: sqlite_utils.Database) -> None:
