@@ -15,6 +15,7 @@ SUBCOMMANDS: dict[str, str] = {
     "parse": "pipeline.cli:parse",
     "portals": "farm.cli:portals",
     "crawl": "crawler.cli:crawl",
+    "compact": "archive.originals.cli:compact",
     "build": "archive.db.cli:build",
     "export": "archive.db.cli:export",
     "serve": "archive.web.cli:serve",

@@ -29,6 +29,7 @@ import click
 
 from archive.originals.layout import ArchiveLayout
 from archive.originals.runs import CrawlRun, latest_run
+from archive.originals.store import ArchiveStore
 
 EXIT_OK, EXIT_SOURCE_BROKEN, EXIT_BAD_REGISTRY, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
 LOG_MAX_BYTES, LOG_BACKUPS = 10 * 1024 * 1024, 5
@@ -158,6 +159,12 @@ def _cycle(archive_dir: Path, db: Path, sources, polite, crawl, log_file, echo, 
                       else "the next run crawls again from the listings")
             return _finish([f"crawl failed with exit code {rc} (see {log_file}); {resume}; the published "
                             f"database {db} is unchanged"], EXIT_FAILED, echo)
+    try:
+        merged = ArchiveStore(archive_dir).compact()  # per-process logs of ended crawls: one log again
+        if merged:
+            log.info("merged %d per-process fetch log(s) into fetches.jsonl", len(merged))
+    except OSError as exc:  # reading still merges every log: a failed compaction loses nothing
+        log.warning("fetch logs not compacted: %s", exc)
     try:
         with open(log_file, "a", encoding="utf-8") as progress:
             counts = build(archive_dir, db, sources_file=sources, progress=True, stream=progress,

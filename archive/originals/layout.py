@@ -4,7 +4,8 @@
         objects/ab/cd/abcd…ef     the bytes exactly as fetched (name = sha256)         crawler writes
         fetches.jsonl             one JSON line per fetch of a document                crawler appends
         fetches.<writer>.jsonl    the same, one file per crawl process on a shared     crawler appends
-                                  frontier (`nianbao crawl --redis`); read merged
+                                  frontier (`nianbao crawl --redis`); read merged,
+                                  merged into fetches.jsonl by `nianbao compact`
         runs/<run_id>.json        what each crawl did, per source                      crawler writes
         sources.csv               the registry the last crawl used                     crawler writes
         crawler-state/            listing bodies and validators, gone URLs, checks     crawler keeps

@@ -11,6 +11,13 @@ file; each process appends its fetch records to its own ``fetches.<writer>.jsonl
 writer=…)``), so lines never interleave, and `ArchiveStore.fetches()` merges every log on read in one
 deterministic order (fetch time, then log name, then line). Appends to the shared ``fetches.jsonl`` also take
 an OS lock (``flock``), for writers that share it.
+
+Per-process logs would pile up (one per crawl process per run), so `ArchiveStore.compact()` (`nianbao run`
+after its crawl, or `nianbao compact`) merges every log whose writer has ended into ``fetches.jsonl``. A writer
+holds a shared ``flock`` on its own log for as long as it lives (the kernel drops it when the process dies), so
+a log that cannot be locked exclusively belongs to a live crawl and is left alone. The merged file replaces
+``fetches.jsonl`` by rename, then the merged logs are deleted; a crash between the two leaves records twice,
+and reading drops a record identical to one already read at the same fetch time.
 """
 
 from __future__ import annotations
@@ -85,6 +92,7 @@ class ArchiveStore:
         self.objects = self.layout.objects
         self.writer = writer or None
         self.fetch_log = self.layout.fetch_log_of(writer) if writer else self.layout.fetch_log
+        self._own_fd: int | None = None  # a per-process log, kept open under a shared lock while we live
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -115,19 +123,74 @@ class ArchiveStore:
 
     def record(self, rec: FetchRecord) -> None:
         """Append one fetch record; one write per line so a crash never leaves half a record mid-file. The
-        shared ``fetches.jsonl`` is appended under an exclusive OS lock; a per-process log has one writer."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        shared ``fetches.jsonl`` is appended under an exclusive OS lock; a per-process log has one writer, which
+        keeps it open under a shared lock (so `compact` knows it is alive)."""
         line = (json.dumps(asdict(rec), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        fd = os.open(self.fetch_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            if self.writer is None:
+        if self.writer is not None:
+            _write_all(self._own_log(), line)
+            os.fsync(self._own_fd)
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.fetch_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+                if _same_file(fd, self.fetch_log):  # not replaced by a compaction while we waited for the lock
+                    _write_all(fd, line)
+                    os.fsync(fd)
+                    return
+            finally:
+                os.close(fd)  # closing releases the lock
+
+    def _own_log(self) -> int:
+        if self._own_fd is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.fetch_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            self._own_fd = fd
+        return self._own_fd
+
+    def close(self) -> None:
+        """Close this process's own fetch log (and let `compact` take it); exiting does the same."""
+        if self._own_fd is not None:
+            os.close(self._own_fd)
+            self._own_fd = None
+
+    def compact(self) -> list[str]:
+        """Merge the per-process fetch logs of ended writers into ``fetches.jsonl``; the names merged.
+
+        Reading gives the same records in the same order before and after. Logs of live writers stay as they
+        are; so do unreadable lines' neighbours (an unreadable line is dropped with the warning reading gives)."""
+        held: list[tuple[Path, int]] = []
+        shared = None
+        try:
+            for path in self.fetch_logs():
+                if path == self.layout.fetch_log or path == self.fetch_log:
+                    continue
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # its crawl is still running
+                    os.close(fd)
+                    continue
+                held.append((path, fd))
+            if not held:
+                return []
+            shared = os.open(self.layout.fetch_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fcntl.flock(shared, fcntl.LOCK_EX)  # appenders to fetches.jsonl wait, then see it was replaced
+            logs = [self.layout.fetch_log] + [path for path, _fd in held]
+            merged = b"".join((json.dumps(asdict(rec), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+                              for rec in _merged(logs))
+            write_atomic(self.layout.fetch_log, merged)
+            for path, _fd in held:
+                path.unlink()
+            _fsync_dir(self.root)
+            return [path.name for path, _fd in held]
         finally:
-            os.close(fd)  # closing releases the lock
+            for _path, fd in held:
+                os.close(fd)
+            if shared is not None:
+                os.close(shared)
 
     def fetch_logs(self) -> list[Path]:
         return self.layout.fetch_logs()
@@ -143,9 +206,44 @@ class ArchiveStore:
             for _number, rec in _read_log(logs[0]):
                 yield rec
             return
-        streams = [_keyed(i, path) for i, path in enumerate(logs)]
-        for _key, rec in heapq.merge(*streams, key=lambda pair: pair[0]):
-            yield rec
+        yield from _merged(logs)
+
+
+def _merged(logs: list[Path]) -> Iterator[FetchRecord]:
+    """Several logs in one order (fetch time, log, line), each record once: a compaction interrupted between
+    writing the merged file and deleting what it merged leaves identical records, at the same fetch time."""
+    streams = [_keyed(i, path) for i, path in enumerate(logs)]
+    at, seen = None, []
+    for (fetched_at, _i, _n), rec in heapq.merge(*streams, key=lambda pair: pair[0]):
+        if fetched_at != at:
+            at, seen = fetched_at, []
+        if rec in seen:  # dataclass equality: every field
+            continue
+        seen.append(rec)
+        yield rec
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fd)
+    return (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _keyed(i: int, path: Path) -> Iterator[tuple[tuple, FetchRecord]]:
@@ -180,7 +278,7 @@ class FetchLogTail:
     def __init__(self, store: ArchiveStore, skip_own: bool = True):
         self.store = store
         self.skip = store.fetch_log if skip_own and store.writer else None
-        self.offsets: dict[Path, tuple[int, int]] = {}  # path -> (bytes consumed, lines consumed)
+        self.offsets: dict[Path, tuple[int, int, tuple]] = {}  # path -> (bytes, lines consumed, file identity)
 
     def read(self) -> list[FetchRecord]:
         """Records appended since the last call, in the merged order of `ArchiveStore.fetches()`."""
@@ -188,14 +286,16 @@ class FetchLogTail:
         for i, path in enumerate(self.store.fetch_logs()):
             if path == self.skip:
                 continue
-            offset, lines = self.offsets.get(path, (0, 0))
+            offset, lines, identity = self.offsets.get(path, (0, 0, None))
             try:
-                size = path.stat().st_size
-                if size <= offset:
-                    continue
                 with open(path, "rb") as fh:
+                    st = os.fstat(fh.fileno())
+                    if (st.st_dev, st.st_ino) != identity:  # new, or replaced by a compaction: read it whole
+                        offset, lines, identity = 0, 0, (st.st_dev, st.st_ino)
+                    if st.st_size <= offset:
+                        continue
                     fh.seek(offset)
-                    data = fh.read(size - offset)
+                    data = fh.read(st.st_size - offset)
             except OSError:
                 continue
             end = data.rfind(b"\n") + 1  # a line still being written waits for the next call
@@ -204,6 +304,6 @@ class FetchLogTail:
                 rec = _parse_line(path, lines, raw)
                 if rec is not None:
                     batch.append(((rec.fetched_at or "", i, lines), rec))
-            self.offsets[path] = (offset + end, lines)
+            self.offsets[path] = (offset + end, lines, identity)
         batch.sort(key=lambda pair: pair[0])
         return [rec for _key, rec in batch]
