@@ -394,8 +394,9 @@ class Writer:
         self.conn.execute(
             f"insert into reports ({', '.join(version_cols)}, versions) select "
             + ", ".join(f"v.{c}" for c in version_cols)
-            + ", (select count(*) from report_versions o where o.id = v.id or o.superseded_by = v.id) "
-              "from report_versions v where v.is_current = 1 order by v.id")
+            + ", 1 + coalesce(s.n, 0) from report_versions v left join (select superseded_by as id, count(*) as n "
+              "from report_versions where superseded_by is not null group by superseded_by) s on s.id = v.id "
+              "where v.is_current = 1 order by v.id")
         for name in schema.WIDE_TABLES.values():
             self.conn.execute(f"delete from [{name}] where report_id not in (select id from reports)")
             self.conn.execute(f"""
