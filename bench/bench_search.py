@@ -3,7 +3,8 @@
     python bench/bench_search.py [--n 100000] [--db /tmp/nianbao-bench.db] [--repeat 7]
 
 Reports are generated (farm.report_synth specs: the official tables with random values, narrative from the
-seed reports, agencies placed in real counties) and written with the same `archive.db.build.Writer`
+seed reports; organs placed in 2,000 real counties, each publishing for 2019–2025, every 20th document a second
+version of an organ-year, so the organ-years grow with N as on real portals) and written with the same `archive.db.build.Writer`
 as `nianbao build` (the extract/parse step is skipped: its speed is measured by the parser's bench); the
 build's phases are timed apart, with the process's peak memory (the writer keeps one small record per version
 until every document is in: identity needs them all).
@@ -36,6 +37,11 @@ FILLER = ["加强", "政务公开", "平台建设", "政策解读", "回应关�
           "考核", "社会评议", "责任追究", "信访", "举报", "投诉", "网站", "新媒体", "发布", "审查", "保密", "档案"]
 
 
+# Place names (2 syllables, 20 × 20) for the organs of one county, and department names.
+NAMES = [a + b for a in "城河龙新永东西南北青白金石桥山水安平兴和" for b in "关口泉华宁阳湖岭江溪田坪塘镇集店庄湾坝园"]
+DEPARTMENT = ["民政局", "财政局", "教育局", "卫生健康局", "司法局", "自然资源局", "交通运输局", "农业农村局"]
+
+
 def _labels() -> dict:
     from pipeline import form as fmt
 
@@ -56,13 +62,18 @@ def generate(n: int, seed: int = 1):
     from farm.report_synth import random_spec
 
     rng = random.Random(seed)
-    places = _counties(rng, 400)
+    places = _counties(rng, 2000)
+    organs = max(1, n // 7)
     for i in range(n):
-        region = places[i % len(places)]
-        year = 2019 + rng.randrange(7)
-        level = rng.choice(["乡镇", "街道", "部门"])
-        agency = region.county + rng.choice(["城关", "河口", "龙泉", "新华", "永宁"]) + {
-            "乡镇": "镇人民政府", "街道": "街道办事处", "部门": rng.choice(["民政局", "财政局", "教育局"])}[level]
+        # organ k publishes for 2019–2025 (7 reports); every 20th document is a second version of the one before
+        # (a re-publication or a correction), so organ-years ≈ 0.95 n, as on real portals
+        k = (i - 1 if i % 20 == 19 else i) // 7 % organs
+        year = 2019 + (i - 1 if i % 20 == 19 else i) % 7
+        region = places[k % len(places)]
+        nth = k // len(places)  # the organ's place among its county's: a distinct name for each
+        level = ("乡镇", "街道", "部门")[nth % 3]
+        agency = region.county + NAMES[nth % len(NAMES)] + {
+            "乡镇": "镇人民政府", "街道": "街道办事处", "部门": DEPARTMENT[nth % len(DEPARTMENT)]}[level]
         spec = random_spec(rng, year=year, admin_level=level, agency=agency, distinct=False)
         paragraphs = [p for key in ("preface", "overview", "review_litigation", "problems", "other")
                       for p in spec.prose.get(key, [])]
