@@ -211,9 +211,34 @@ def is_attachment_url(url: str) -> bool:
             or bool(_DOWNLOAD_SCRIPT.search(path)))
 
 
+_LINK_EXTENSIONS = ATTACHMENT_EXTENSIONS + IMAGE_EXTENSIONS
+
+
+def may_be_attachment(href: str) -> bool:
+    """A cheap test on a link as written, before resolving it: False only when ``urljoin(base, href)`` cannot
+    pass `is_attachment_url` on a page whose own path does not (`_plain_page`). The resolved path ends with the
+    href's path whenever the href has one; an href without a path (``?page=2``, ``#top``) keeps the page's."""
+    path = href.split("#", 1)[0].split("?", 1)[0].lower()
+    return not path or path.endswith(_LINK_EXTENSIONS) or "down" in path or "__local" in path
+
+
+def _plain_page(base_url: str) -> bool:
+    """A page address under which a relative link cannot turn into a download-script or file-store address."""
+    path = urlsplit(base_url).path.lower()
+    return "__local" not in path and not is_attachment_url(base_url)
+
+
+_CONTENT_SELECTORS = None
+
+
 def content_root(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    for css in CONTENT_SELECTORS:
-        found = doc.cssselect(css)
+    global _CONTENT_SELECTORS
+    if _CONTENT_SELECTORS is None:  # compiled once: translating CSS to XPath costs more than matching it
+        from lxml.cssselect import CSSSelector
+
+        _CONTENT_SELECTORS = [CSSSelector(css, translator="html") for css in CONTENT_SELECTORS]
+    for selector in _CONTENT_SELECTORS:
+        found = selector(doc)
         if found:
             return found[0]
     return None
@@ -231,9 +256,10 @@ def attachment_links(text: str, base_url: str) -> list[Link]:
             seen.add(key)
             links.append(Link(url=url, text=label))
 
+    plain = _plain_page(base_url)
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
-        if not href or _SKIP_HREF.match(href):
+        if not href or _SKIP_HREF.match(href) or (plain and not may_be_attachment(href)):
             continue
         url = urljoin(base_url, href)
         if is_attachment_url(url):
