@@ -12,6 +12,11 @@ its own fetch log, and the index reads what the others append (at most every
 ``NIANBAO_INDEX_REFRESH_SECONDS``, and always before writing a record), so a document another process stored
 is known here too and not recorded twice. The shared frontier's duplicate filter is the main guard: it hands
 every URL to one process only.
+
+Writing waits for the disk (every object and every record is flushed with ``fsync`` before it counts), so
+during a crawl the pipeline writes in the reactor's thread pool, several documents at once, while Scrapy goes
+on downloading and parsing; the decision what a document is (new, changed, unchanged) and the index itself are
+taken under a lock, so concurrent writes record each (url, sha256) once.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -103,6 +109,11 @@ class ArchiveIndex:
         self.tail = FetchLogTail(store, skip_own=False) if store.writer else None
         self.refresh_seconds = refresh_seconds
         self.refreshed = 0.0
+        # write() runs in worker threads during a crawl: the index and the decision new/changed/unchanged are
+        # taken under this lock; (canonical url, sha256) pairs being recorded right now are in `pending`.
+        self.lock = threading.RLock()
+        self.pending: set[tuple[str, str]] = set()
+        self.record_lock = threading.Lock()  # records are appended one at a time (one fetch log, in order)
         if self.tail is None:
             for rec in store.fetches():
                 self._add(rec)
@@ -113,10 +124,11 @@ class ArchiveIndex:
         """Take in what other processes appended to their fetch logs since the last look; how many records."""
         if self.tail is None or (not force and time.monotonic() - self.refreshed < self.refresh_seconds):
             return 0
-        self.refreshed = time.monotonic()
-        new = self.tail.read()
-        for rec in new:
-            self._add(rec)
+        with self.lock:
+            self.refreshed = time.monotonic()
+            new = self.tail.read()
+            for rec in new:
+                self._add(rec)
         return len(new)
 
     @classmethod
@@ -161,7 +173,9 @@ class ArchiveIndex:
     def missing_attachments(self, source_ids: set[str] | None = None) -> list[tuple[FetchRecord, dict]]:
         """(article record, attachment link) for attachments a stored article lists but the archive lacks."""
         out = []
-        for rec in self.articles.values():
+        with self.lock:  # a snapshot: during a crawl, writer threads add to the index
+            articles = list(self.articles.values())
+        for rec in articles:
             if source_ids is not None and rec.source_id not in source_ids:
                 continue
             for link in rec.extra.get("attachments", []):
@@ -178,48 +192,85 @@ class ArchiveIndex:
     @retry(retry=retry_if_exception_type(OSError), stop=stop_after_attempt(4),
            wait=wait_exponential(multiplier=0.2, max=3), reraise=True)
     def _record(self, rec: FetchRecord) -> None:
-        self.store.record(rec)
+        with self.record_lock:
+            self.store.record(rec)
 
     def write(self, doc: FetchedDocument) -> tuple[str, str]:
-        """Store a fetched document; answer (sha256, outcome) with outcome new | changed | unchanged."""
+        """Store a fetched document; answer (sha256, outcome) with outcome new | changed | unchanged.
+
+        Safe to call from several threads at once: the object is written outside the lock (content-addressed,
+        atomic), the record is decided under it and written outside it, and enters the index once it is on disk."""
         sha = self._put(doc.body)
-        self.refresh(force=True)  # another process may have just recorded this very document
-        if self.has(doc.url, sha):
-            return sha, "unchanged"
-        outcome = "changed" if self.known(doc.url) else "new"
-        suspect = suspect_body(doc)
-        rec = FetchRecord(
-            sha256=sha, url=doc.url, final_url=doc.final_url, status=doc.status, content_type=doc.content_type,
-            size=len(doc.body), fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            source_id=doc.source_id, role=doc.role, headers=doc.headers, parent_url=doc.parent_url,
-            title=doc.title, published=doc.published, extra=dict(doc.extra, suspect=suspect) if suspect else doc.extra,
-        )
-        self._record(rec)
-        self._add(rec)
+        key = (canonical_url(doc.url), sha)
+        with self.lock:
+            self.refresh(force=True)  # another process may have just recorded this very document
+            if self.has(doc.url, sha) or key in self.pending:
+                return sha, "unchanged"
+            outcome = "changed" if self.known(doc.url) else "new"
+            self.pending.add(key)
+        try:
+            suspect = suspect_body(doc)
+            rec = FetchRecord(
+                sha256=sha, url=doc.url, final_url=doc.final_url, status=doc.status, content_type=doc.content_type,
+                size=len(doc.body), fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                source_id=doc.source_id, role=doc.role, headers=doc.headers, parent_url=doc.parent_url,
+                title=doc.title, published=doc.published,
+                extra=dict(doc.extra, suspect=suspect) if suspect else doc.extra,
+            )
+            self._record(rec)
+            with self.lock:
+                self._add(rec)
+        finally:
+            with self.lock:
+                self.pending.discard(key)
         return sha, outcome
 
 
 class ArchivePipeline:
-    """Item pipeline: every ``FetchedDocument`` into the archive, counted per source in the crawl stats."""
+    """Item pipeline: every ``FetchedDocument`` into the archive, counted per source in the crawl stats.
+
+    Once the spider is open (a running crawl), each write goes to the reactor's thread pool and
+    ``process_item`` answers a Deferred: waiting for ``fsync`` no longer stalls downloading and parsing. Called
+    outside a crawl (tests), it writes in the calling thread."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.index = ArchiveIndex.for_crawler(crawler)
+        self.threaded = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
+    def open_spider(self, spider=None):
+        self.threaded = True
+
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedDocument):
             return item
-        try:
-            sha, outcome = self.index.write(item)
-        except (OSError, RetryError) as exc:  # the disk refused it, after tenacity's retries
-            reason = str(exc.last_attempt.exception() if isinstance(exc, RetryError) else exc)[:300]
-            RunTally.for_crawler(self.crawler).failure(item.source_id, item.url, "storage", reason)
-            self.crawler.stats.inc_value("nianbao/storage_errors")
-            raise DropItem(f"not stored: {item.url}: {reason}") from None
+        if not self.threaded:
+            try:
+                result = self.index.write(item)
+            except (OSError, RetryError) as exc:
+                self._failed(item, exc)
+            return self._stored(item, result)
+        from twisted.internet import threads
+
+        d = threads.deferToThread(self.index.write, item)
+        d.addCallbacks(lambda result: self._stored(item, result),
+                       lambda failure: self._failed(item, failure.value) if failure.check(OSError, RetryError)
+                       else failure)
+        return d
+
+    def _failed(self, item: FetchedDocument, exc: BaseException):
+        """The disk refused the document, after tenacity's retries: a storage failure of its source."""
+        reason = str(exc.last_attempt.exception() if isinstance(exc, RetryError) else exc)[:300]
+        RunTally.for_crawler(self.crawler).failure(item.source_id, item.url, "storage", reason)
+        self.crawler.stats.inc_value("nianbao/storage_errors")
+        raise DropItem(f"not stored: {item.url}: {reason}") from None
+
+    def _stored(self, item: FetchedDocument, result: tuple[str, str]):
+        sha, outcome = result
         tally = RunTally.for_crawler(self.crawler)
         tally.document(item.source_id, item.role, outcome)
         reason = suspect_body(item)
