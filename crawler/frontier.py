@@ -30,9 +30,9 @@ What scrapy-redis does not give, and this module adds:
   processes together. ``--no-polite`` (delay 0) turns it off.
 
 Not shared (each process keeps its own, merged or harmlessly duplicated): robots.txt (each process fetches it
-once per host), the listing cache, ``crawler-state/gone.json`` and ``checked.json`` (last writer wins; a lost
-entry only means one extra request next run), the fetch log (one file per process, see
-``archive.originals.store``).
+once per host), the listing cache, ``crawler-state/gone.json`` and ``checked.json`` (each process merges its own
+changes into them under a file lock when it closes, ``crawler.state``), the fetch log (one file per process,
+see ``archive.originals.store``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ the file is written atomically; ``nianbao crawl`` exits non-zero when a source i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ def utcnow() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def new_run_id() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A run id unique across processes and machines, sorting by start time (to the microsecond):
+    ``20261201T035209.123456Z-<pid>-<8 random hex>`` — several crawl processes started in one second
+    (``nianbao crawl --redis``) on one or several hosts each get their own ``runs/<run_id>.json``."""
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%S.%fZ}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 @dataclass

@@ -3,12 +3,21 @@
 ``GoneRegistry``: document URLs that answered 404/410. They are asked again only after
 ``NIANBAO_GONE_RECHECK_DAYS`` days, so a dead link on a portal does not cost a request on every run;
 the run record still lists them as failures.
+
+``CheckLog``: when each archived document URL was last asked (for ``NIANBAO_REVALIDATE_AFTER_DAYS``).
+
+Several crawl processes may share these files (``nianbao crawl --redis``). Each keeps what it changed during
+the crawl and, on saving, merges only its own changes into the file as it is *now* — read, merge and write
+under an exclusive ``flock`` on ``<file>.lock`` — so no process loses another's updates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
+import os
 from pathlib import Path
 
 from archive.originals.store import write_atomic
@@ -21,16 +30,42 @@ def write_json_atomic(path: Path, data) -> None:
     write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
+def read_json(path: Path) -> dict:
+    """A state file's entries; a missing or unreadable file is empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock for read-merge-write of ``path`` among processes (``<path>.lock``, ``flock``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _utcnow() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 class GoneRegistry:
     def __init__(self, path: Path, recheck_days: float):
         self.path = path
         self.recheck = dt.timedelta(days=recheck_days)
-        self.entries: dict[str, dict] = {}
-        self.dirty = False
-        try:
-            self.entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+        self.entries: dict[str, dict] = read_json(path)
+        self.changed: dict[str, dict] = {}  # this process's gone entries since the last save
+        self.removed: dict[str, str] = {}  # URLs this process found back, and when
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed or self.removed)
 
     def skip(self, url: str, now: dt.datetime | None = None) -> dict | None:
         """The entry of a URL known gone and not due for a recheck, else None."""
@@ -43,21 +78,41 @@ class GoneRegistry:
         return entry
 
     def gone(self, url: str, status: int) -> None:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = _utcnow()
         key = canonical_url(url)
-        entry = self.entries.get(key) or {"status": status, "since": now}
+        entry = dict(self.entries.get(key) or {"status": status, "since": now})
         entry.update(status=status, checked=now)
         self.entries[key] = entry
-        self.dirty = True
+        self.changed[key] = entry
+        self.removed.pop(key, None)
 
     def back(self, url: str) -> None:
-        if self.entries.pop(canonical_url(url), None) is not None:
-            self.dirty = True
+        key = canonical_url(url)
+        if self.entries.pop(key, None) is not None or key in self.changed:
+            self.changed.pop(key, None)
+            self.removed[key] = _utcnow()
 
     def save(self) -> None:
-        if self.dirty:
-            write_json_atomic(self.path, self.entries)
-            self.dirty = False
+        """Merge this process's changes into the file as it is now (other processes may have saved theirs):
+        a later check of a URL wins; a URL seen back is dropped unless another process found it gone later."""
+        if not self.dirty:
+            return
+        with locked(self.path):
+            merged = read_json(self.path)
+            for key, entry in self.changed.items():
+                current = merged.get(key)
+                if isinstance(current, dict) and str(current.get("checked", "")) > entry["checked"]:
+                    entry = current
+                if isinstance(current, dict) and current.get("since"):
+                    entry = dict(entry, since=min(str(current["since"]), entry.get("since") or current["since"]))
+                merged[key] = entry
+            for key, when in self.removed.items():
+                current = merged.get(key)
+                if not isinstance(current, dict) or str(current.get("checked", "")) <= when:
+                    merged.pop(key, None)
+            write_json_atomic(self.path, merged)
+        self.entries = merged
+        self.changed, self.removed = {}, {}
 
 
 class CheckLog:
@@ -65,23 +120,32 @@ class CheckLog:
 
     def __init__(self, path: Path):
         self.path = path
-        self.dirty = False
-        try:
-            self.entries: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+        self.entries: dict[str, str] = read_json(path)
+        self.changed: dict[str, str] = {}  # this process's checks since the last save
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed)
 
     def checked(self, url: str) -> None:
-        self.entries[canonical_url(url)] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        self.dirty = True
+        key = canonical_url(url)
+        self.entries[key] = self.changed[key] = _utcnow()
 
     def last(self, url: str) -> str | None:
         return self.entries.get(canonical_url(url))
 
     def save(self) -> None:
-        if self.dirty:
-            write_json_atomic(self.path, self.entries)
-            self.dirty = False
+        """Merge this process's checks into the file as it is now; the later time of a URL wins."""
+        if not self.dirty:
+            return
+        with locked(self.path):
+            merged = read_json(self.path)
+            for key, when in self.changed.items():
+                if str(merged.get(key) or "") < when:
+                    merged[key] = when
+            write_json_atomic(self.path, merged)
+        self.entries = merged
+        self.changed = {}
 
 
 class JobdirGuard:
