@@ -403,9 +403,10 @@ class Writer:
                 update [{name}] set organ_id = r.organ_id, agency = r.agency, year = r.year, province = r.province,
                   city = r.city, county = r.county, admin_level = r.admin_level
                 from reports r where r.id = [{name}].report_id""")
+        # streamed, not fetched whole: the texts of a national build are gigabytes
         for rid, title, text, words in self.conn.execute(
                 "select r.id, r.title, t.text, t.own_words from reports r join report_texts t on t.report_id = r.id "
-                "order by r.id").fetchall():
+                "order by r.id"):
             title = fts.index_text(title or "")
             self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)",
                               (rid, title, fts.index_text(words or "")))
