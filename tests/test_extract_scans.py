@@ -8,8 +8,10 @@ noisy PNG attachment.
 from __future__ import annotations
 
 import functools
+import os
 import re
 
+import numpy as np
 import pytest
 
 from conftest_extract import norm, rendered
@@ -113,3 +115,60 @@ def test_text_outside_tables_becomes_paragraphs():
     kinds = ["table" if hasattr(b, "spans") else norm(b.text) for b in doc.blocks]
     heading = kinds.index(norm("三、收到和处理政府信息公开申请情况"))
     assert "table" in kinds[heading + 1:]
+
+
+WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # installed by scripts/install-system-deps.sh
+
+
+def _ruled_table_scan(rows: list[list[str]], widths: list[int], row_height: int = 90, size: int = 28):
+    """A scanned-looking page (grey paper, noise) holding one ruled table; "\\n" in a cell breaks its line."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from farm.render import degrade
+
+    font = ImageFont.truetype(WQY, size)
+    x0, y0 = 100, 150
+    image = Image.new("L", (x0 * 2 + sum(widths), y0 * 2 + row_height * len(rows)), 255)
+    draw = ImageDraw.Draw(image)
+    xs = [x0 + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [y0 + row_height * i for i in range(len(rows) + 1)]
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=2)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            lines = text.split("\n")
+            top = ys[r] + (row_height - len(lines) * (size + 6)) // 2
+            for k, line in enumerate(lines):
+                draw.text((xs[c] + 10, top + k * (size + 6)), line, font=font, fill=0)
+    return np.asarray(degrade(image, noise=10, seed=5, paper=235))
+
+
+def test_cells_are_read_from_their_own_lines():
+    """A cell's text is cut out of the cell, not detected: a number wrapped in a narrow cell (1245 over 0) reads
+    as one number, a label on two lines as one label, the thin strokes of 二 and 三 stay one line, an empty
+    cell stays blank and the rules are not read as 1 or |."""
+    assert os.path.exists(WQY), "WenQuanYi Zen Hei is missing: run scripts/install-system-deps.sh"
+    from pipeline.extract.ocr import ocr_page_image
+
+    rows = [["项目", "申请", "总计", "备注"],
+            ["（五）不予\n处理", "1245\n0", "三", ""],
+            ["二", "7", "36", "209"]]
+    blocks = ocr_page_image(_ruled_table_scan(rows, [220, 90, 160, 160]))
+    tables = [b for b in blocks if hasattr(b, "spans")]
+    assert len(tables) == 1
+    got = [[norm(s.text) for s in row] for row in tables[0].logical_rows()]
+    assert got == [[norm(t.replace("\n", "")) for t in row] for row in rows]
+
+
+def test_cell_lines_by_projection():
+    """Bands of ink rows are lines; a thin band close to a line is part of it (a stroke of 三), a far one a speck."""
+    from pipeline.extract.ocr import _cell_lines
+
+    ink = np.zeros((120, 200), dtype=bool)
+    ink[10:40, 20:150] = True  # a line of text
+    ink[50:53, 32:58] = ink[60:63, 34:56] = ink[70:73, 30:60] = True  # 三 on the next line
+    ink[112:114, 180:184] = True  # a speck far below
+    assert _cell_lines(ink, 25) == [(20, 10, 150, 40), (30, 50, 60, 73)]
+    assert _cell_lines(ink, None) == [(20, 10, 150, 40), (32, 50, 58, 53), (34, 60, 56, 63), (30, 70, 60, 73)]

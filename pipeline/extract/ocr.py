@@ -1,19 +1,31 @@
 """OCR of scanned pages and images: rapidocr (models inside the wheel, offline) plus a ruled-grid step.
 
-1. Deskew: the angle of the long horizontal rules (Hough on a half-scale line mask).
-2. Grid: horizontal and vertical rules by morphological opening; each table frame's cells are the
+1. Deskew: the rotation that makes the row sums of the ink most peaked (projection profile on a
+   quarter-scale image, coarse then fine).
+2. Detection: rapidocr's text detector once over the page at half size (DET_SCALE), for the text
+   outside the tables; its boxes also tell the grid step where text is.
+3. Grid: horizontal and vertical rules by morphological opening (a short vertical segment inside a
+   detected text box is a character's stroke, not a rule); each table frame's cells are the
    connected components of the background inside it; spans come from clustering the cell edges.
-3. Text: one detection+recognition pass over the page; each box goes to the cell holding its centre
-   (a box across cells is split by x); an empty cell that still has ink is recognised again alone.
-4. Every span carries `confidence`: the lowest recognition score of its text, lowered further when
-   a cell of a numeric column does not read as a number. Text outside tables becomes paragraphs.
+4. Cells are not detected but cut out: the lines of a cell are the bands of its ink rows (Otsu's
+   threshold, rules removed), and a cell's lines are set side by side into one line image, so a
+   number wrapped in a narrow cell is read as one. Detected boxes inside tables are not read.
+5. Recognition: every line image (detected lines outside tables, one per non-empty cell) goes to
+   rapidocr's recogniser in width-sorted batches padded only to their widest image; there is no
+   direction classifier. rapidocr's own pipeline would also detect over the tables, run the
+   classifier and pad every batch to 320 columns (a three-digit cell costs a 320-pixel line).
+6. Every span carries `confidence`: the recognition score of its text, lowered further when a cell
+   of a numeric column does not read as a number. Text outside tables becomes paragraphs.
 
-rapidocr 3.x keeps per-call flags between calls, so every call passes use_det/use_cls/use_rec.
+The detector and recogniser are called directly (`engine().text_det`, `.text_rec`), not through
+RapidOCR.__call__. onnxruntime uses one thread per core unless NIANBAO_OCR_THREADS says otherwise
+(1 is faster when several processes share the cores).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 
@@ -24,6 +36,12 @@ from ..blocks import Paragraph, Span, Table
 _ENGINE = None
 _LOCK = threading.Lock()
 NUMERIC = re.compile(r"^[+\-]?\d+(\.\d+)?$")
+TEXT_SCORE = 0.5  # a line outside the tables read below this is dropped, as rapidocr drops it
+
+DET_SCALE = 0.5  # detection runs on the page at half size: body text stays ~13 px tall, a quarter of the pixels
+REC_HEIGHT = 48  # the recogniser's input height (rapidocr's Rec.rec_img_shape)
+REC_BATCH = 16  # crops per recogniser call, sorted by width so that little of a batch is padding
+REC_BATCH_WIDTH = 12_000  # ... and at most this many columns (batch size x the widest crop) per call
 
 
 def engine():
@@ -32,17 +50,55 @@ def engine():
         if _ENGINE is None:
             from rapidocr import RapidOCR
 
-            _ENGINE = RapidOCR(params={"Global.log_level": "error"})
+            params = {"Global.log_level": "error", "EngineConfig.onnxruntime.enable_cpu_mem_arena": True}
+            if os.environ.get("NIANBAO_OCR_THREADS"):
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = int(os.environ["NIANBAO_OCR_THREADS"])
+            _ENGINE = RapidOCR(params=params)
+            _ENGINE._load_det_model()
+            _ENGINE._load_rec_model()
         return _ENGINE
 
 
-def _recognise(img: np.ndarray, detect: bool):
-    res = engine()(img, use_det=detect, use_cls=False, use_rec=True)
-    if detect:
-        if res.boxes is None:
-            return []
-        return [(np.asarray(b), t, float(s)) for b, t, s in zip(res.boxes, res.txts, res.scores)]
-    return [(None, t, float(s)) for t, s in zip(res.txts or (), res.scores or ())]
+def _detect(gray: np.ndarray, scale: float = DET_SCALE) -> list[np.ndarray]:
+    """Text line quadrilaterals (in `gray`'s pixels) from the engine's detector run on the image scaled by `scale`."""
+    import cv2
+
+    det = engine().text_det
+    h, w = gray.shape
+    dh, dw = max(32, round(h * scale / 32) * 32), max(32, round(w * scale / 32) * 32)
+    small = cv2.resize(gray, (dw, dh), interpolation=cv2.INTER_AREA)
+    x = np.repeat((small.astype(np.float32) * (2 / 255) - 1.0)[None, None], 3, axis=1)
+    boxes, _ = det.postprocess_op(det.session(x), (h, w))
+    return [np.asarray(b, dtype=np.float32) for b in det.sorted_boxes(np.asarray(boxes))] if len(boxes) else []
+
+
+def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """(text, score) of each greyscale line image, read by the engine's recogniser in width-sorted batches.
+
+    rapidocr pads every batch to at least 320 columns (its Rec.rec_img_shape), so a three-digit cell
+    costs as much as a 320-pixel line; here a batch is padded only to its own widest crop.
+    """
+    import cv2
+
+    rec = engine().text_rec
+    widths = [max(1, int(np.ceil(REC_HEIGHT * c.shape[1] / max(c.shape[0], 1)))) for c in crops]
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    order = sorted(range(len(crops)), key=lambda i: widths[i])
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and end - start < REC_BATCH and (end + 1 - start) * widths[order[end]] <= REC_BATCH_WIDTH:
+            end += 1
+        batch = order[start:end]
+        width = widths[batch[-1]]
+        x = np.zeros((len(batch), 3, REC_HEIGHT, width), dtype=np.float32)
+        for k, i in enumerate(batch):
+            line = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
+            x[k, :, :, :widths[i]] = line.astype(np.float32) * (2 / 255) - 1.0
+        for i, (text, score) in zip(batch, rec.postprocess_op(rec.session(x))[0]):
+            out[i] = (text, float(score))
+        start = end
+    return out
 
 
 def _binary(gray: np.ndarray) -> np.ndarray:
@@ -59,7 +115,7 @@ def _line_masks(binary: np.ndarray, label_boxes=()) -> tuple[np.ndarray, np.ndar
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 70))))
     # A vertical rule runs from one horizontal rule to another; a tall character stroke does not.
     # A stroke can still touch both rules when the text fills a row, so a short segment lying
-    # inside a recognised label (a box of Chinese text) is a stroke, not a column edge.
+    # inside a detected text box is a stroke, not a column edge.
     near_h = cv2.dilate(horiz, np.ones((7, 7), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
     long_enough = 0.035 * h
@@ -120,14 +176,18 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 def find_tables(gray: np.ndarray, label_boxes=()) -> list[tuple[tuple[int, int, int, int], list[tuple[int, int, int, int]]]]:
     """Table frames (x0, y0, x1, y1) with their cell boxes, from the ruling lines."""
+    return _tables(_binary(gray), label_boxes)[0]
+
+
+def _tables(binary: np.ndarray, label_boxes=()):
+    """find_tables on the ink mask, and the mask of the rules themselves."""
     import cv2
 
-    binary = _binary(gray)
     horiz, vert = _line_masks(binary, label_boxes)
     grid = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
-    h, w = gray.shape
+    h, w = binary.shape
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
         if bw < w * 0.3 or bh < 30:
@@ -145,7 +205,76 @@ def find_tables(gray: np.ndarray, label_boxes=()) -> list[tuple[tuple[int, int, 
             cells.append((x + cx - 2, y + cy - 2, x + cx + cw + 2, y + cy + ch + 2))
         if len(cells) >= 2:
             tables.append(((x, y, x + bw, y + bh), cells))
-    return sorted(tables, key=lambda t: t[0][1])
+    return sorted(tables, key=lambda t: t[0][1]), grid
+
+
+def _runs(active: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], active.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _cell_lines(ink: np.ndarray, ref: float | None) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the text lines in a cell's ink mask, by horizontal projection.
+
+    A band of ink rows is a line. A band much thinner than a line (`ref`, a typical line's height)
+    is part of its nearer neighbour when less than a line away (the strokes of 二 or 三), else a speck.
+    """
+    rows = ink.sum(axis=1)
+    bands = [[y0, y1] for y0, y1 in _runs(rows > 0) if rows[y0:y1].sum() >= 6]
+    if ref:
+        while len(bands) > 1:
+            k = min(range(len(bands)), key=lambda i: bands[i][1] - bands[i][0])
+            if bands[k][1] - bands[k][0] >= 0.45 * ref:
+                break
+            gaps = [(bands[k][0] - bands[k - 1][1], k - 1) if k > 0 else (np.inf, -1),
+                    (bands[k + 1][0] - bands[k][1], k + 1) if k + 1 < len(bands) else (np.inf, -1)]
+            gap, j = min(gaps)
+            if gap > ref:
+                del bands[k]
+                continue
+            lo, hi = min(j, k), max(j, k)
+            bands[lo:hi + 1] = [[bands[lo][0], bands[hi][1]]]
+    lines = []
+    for y0, y1 in bands:
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        if ink[y0:y1].sum() >= 12:
+            lines.append((int(cols[0]), y0, int(cols[-1]) + 1, y1))
+    return lines
+
+
+def _cell_image(gray: np.ndarray, box, ink: np.ndarray, ref: float | None) -> np.ndarray | None:
+    """The text of one cell as a single line image: its lines cut out and set side by side.
+
+    A value wrapped in a narrow cell (12450 printed as 1245 over 0) is then read as one number,
+    with the context the recogniser needs, instead of a lone 0 that it may read as O.
+    """
+    inset = 3
+    bx0, by0, bx1, by1 = box
+    lines = _cell_lines(ink[by0 + inset:by1 - inset, bx0 + inset:bx1 - inset], ref)
+    if not lines:
+        return None
+    height = max(y1 - y0 for _, y0, _, y1 in lines)
+    pad_y, pad_x = max(3, height // 5), max(4, int(height * 0.4))
+    pieces = []
+    for x0, y0, x1, y1 in lines:
+        x0, x1 = x0 + bx0 + inset, x1 + bx0 + inset
+        y0, y1 = y0 + by0 + inset, y1 + by0 + inset
+        mid = (y0 + y1) // 2
+        top = max(by0, mid - height // 2 - pad_y)
+        crop = gray[top:min(by1, top + height + 2 * pad_y), max(bx0, x0 - pad_x):min(bx1, x1 + pad_x)]
+        pieces.append(crop)
+    if len(pieces) == 1:
+        return pieces[0]
+    h = max(p.shape[0] for p in pieces)
+    paper = int(np.median(np.concatenate([p[[0, -1]].ravel() for p in pieces])))
+    out = []
+    for p in pieces:
+        padded = np.full((h, p.shape[1]), paper, dtype=np.uint8)
+        off = (h - p.shape[0]) // 2
+        padded[off:off + p.shape[0]] = p
+        out += [padded, np.full((h, pad_x), paper, dtype=np.uint8)]
+    return np.hstack(out[:-1])
 
 
 def _grid_spans(cells: list[tuple[int, int, int, int]], tol: float = 8) -> list[tuple[int, int, int, int, tuple]]:
@@ -159,46 +288,6 @@ def _grid_spans(cells: list[tuple[int, int, int, int]], tol: float = 8) -> list[
     return out
 
 
-def _assign(words, boxes):
-    """Map each OCR word to the cell box holding its centre; split a word whose box crosses cells by x."""
-    by_cell: dict[int, list] = {i: [] for i in range(len(boxes))}
-    loose = []
-    for quad, text, score in words:
-        x0, y0 = quad[:, 0].min(), quad[:, 1].min()
-        x1, y1 = quad[:, 0].max(), quad[:, 1].max()
-        cy = (y0 + y1) / 2
-        hits = [i for i, (bx0, by0, bx1, by1) in enumerate(boxes) if by0 <= cy <= by1 and bx0 < x1 and bx1 > x0]
-        if not hits:
-            loose.append((y0, x0, y1, text, score))
-            continue
-        if len(hits) == 1 or not text:
-            cx = (x0 + x1) / 2
-            best = min(hits, key=lambda i: abs((boxes[i][0] + boxes[i][2]) / 2 - cx))
-            by_cell[best].append((y0, x0, text, score))
-            continue
-        step = (x1 - x0) / max(len(text), 1)
-        for k, ch in enumerate(text):
-            cx = x0 + (k + 0.5) * step
-            for i in hits:
-                if boxes[i][0] <= cx <= boxes[i][2]:
-                    by_cell[i].append((y0, cx, ch, score))
-                    break
-    return by_cell, loose
-
-
-def _join(parts) -> tuple[str, float | None]:
-    if not parts:
-        return "", None
-    lines: list[list] = []
-    for y, x, text, score in sorted(parts):
-        if lines and abs(lines[-1][0][0] - y) < 12:
-            lines[-1].append((y, x, text, score))
-        else:
-            lines.append([(y, x, text, score)])
-    text = "".join("".join(p[2] for p in sorted(line, key=lambda p: p[1])) for line in lines)
-    return text.replace(" ", ""), min(p[3] for p in parts)
-
-
 def _normalise(text: str) -> str:
     import unicodedata
 
@@ -206,33 +295,55 @@ def _normalise(text: str) -> str:
     return text.replace("(", "（").replace(")", "）") if re.search(r"[\u4e00-\u9fff]", text) else text
 
 
+def _table_images(gray: np.ndarray, ink: np.ndarray, cells) -> list[tuple[int, np.ndarray]]:
+    """(cell index, line image) of every cell of a table that holds text."""
+    inset = 3
+    heights = [y1 - y0 for bx0, by0, bx1, by1 in cells
+               for y0, y1 in _runs(ink[by0 + inset:by1 - inset, bx0 + inset:bx1 - inset].sum(axis=1) > 0) if y1 - y0 >= 6]
+    ref = float(np.median(heights)) if heights else None
+    out = []
+    for i, box in enumerate(cells):
+        image = _cell_image(gray, box, ink, ref)
+        if image is not None:
+            out.append((i, image))
+    return out
+
+
 def ocr_page_image(gray: np.ndarray, page_no: int | None = None) -> list:
     """Blocks (paragraphs and tables, in reading order) of one page image (greyscale uint8)."""
+    import cv2
+
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
     gray, _angle = deskew(gray)
-    words = _recognise(np.stack([gray] * 3, axis=-1), detect=True)
-    label_boxes = [(q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max())
-                   for q, text, _ in words if re.search(r"[\u4e00-\u9fff]", text)]
-    tables = find_tables(gray, label_boxes)
+    quads = _detect(gray)
+    binary = _binary(gray)
+    label_boxes = [(q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()) for q in quads]
+    tables, rules = _tables(binary, label_boxes)
+    frames = [frame for frame, _ in tables]
+    outside = [q for q in quads if not any(x0 <= q[:, 0].mean() <= x1 and y0 <= q[:, 1].mean() <= y1
+                                           for x0, y0, x1, y1 in frames)]
+    # Ink for finding the lines of a cell: dark by Otsu's threshold (a scanner's noise is not), rules removed.
+    _, dark = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = (dark > 0) & (cv2.dilate(rules, np.ones((3, 3), np.uint8)) == 0)
+    cell_images = [_table_images(gray, ink, cells) for _, cells in tables]
+    crops = [get_rotate_crop_image(gray, q.copy()) for q in outside]
+    crops += [image for images in cell_images for _, image in images]
+    texts = _recognise(crops)
+    words = [(q, t, sc) for q, (t, sc) in zip(outside, texts) if t.strip() and sc >= TEXT_SCORE]
+    read = iter(texts[len(outside):])
+
     items: list[tuple[float, object]] = []
-    remaining = words
-    for (tx0, ty0, tx1, ty1), cells in tables:
-        inside = [w for w in remaining if tx0 <= w[0][:, 0].mean() <= tx1 and ty0 <= w[0][:, 1].mean() <= ty1]
-        remaining = [w for w in remaining if not any(w is v for v in inside)]
-        layout = _grid_spans(cells)
-        by_cell, _ = _assign(inside, [box for *_, box in layout])
+    for ((_, ty0, _, _), cells), images in zip(tables, cell_images):
+        # A cell without ink, or whose ink reads as nothing, is blank.
+        by_cell = {i: (text.replace(" ", ""), score) for (i, _), (text, score) in zip(images, read) if text.strip()}
         spans = []
-        for i, (row, col, rowspan, colspan, box) in enumerate(layout):
-            text, score = _join(by_cell[i])
-            bx0, by0, bx1, by1 = (int(v) for v in box)
-            crop = gray[by0 + 4:by1 - 4, bx0 + 4:bx1 - 4]
-            if not text and crop.size and (crop < 128).sum() > 30:
-                again = _recognise(np.stack([crop] * 3, axis=-1), detect=False)
-                if again and again[0][1].strip():
-                    text, score = again[0][1].replace(" ", ""), again[0][2] * 0.9
-            spans.append(Span(row, col, rowspan, colspan, _normalise(text), 1.0 if score is None else round(score, 4)))
+        for i, (row, col, rowspan, colspan, _box) in enumerate(_grid_spans(cells)):
+            text, score = by_cell.get(i, ("", 1.0))
+            spans.append(Span(row, col, rowspan, colspan, _normalise(text), round(score, 4)))
         items.append((ty0, Table(_flag_numeric_columns(spans), page_no)))
     lines: list[list] = []
-    for quad, text, score in sorted(remaining, key=lambda w: (w[0][:, 1].min(), w[0][:, 0].min())):
+    for quad, text, score in sorted(words, key=lambda w: (w[0][:, 1].min(), w[0][:, 0].min())):
         y0, y1 = quad[:, 1].min(), quad[:, 1].max()
         if lines and abs(lines[-1][0][0] - y0) < (y1 - y0) * 0.5:
             lines[-1].append((y0, quad[:, 0].min(), text))
@@ -280,7 +391,8 @@ def render_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -
     return scale
 
 
-def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200, max_pixels: int = 60_000_000) -> list:
+def page_image(pdf_bytes: bytes, index: int, dpi: int = 200, max_pixels: int = 60_000_000) -> np.ndarray:
+    """Page `index` of the PDF as the greyscale image OCR reads."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(pdf_bytes)
@@ -290,7 +402,11 @@ def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200, max_pixels: int =
         image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
     finally:
         pdf.close()
-    return ocr_page_image(np.asarray(image), index + 1)
+    return np.asarray(image)
+
+
+def ocr_pdf_page(pdf_bytes: bytes, index: int, dpi: int = 200, max_pixels: int = 60_000_000) -> list:
+    return ocr_page_image(page_image(pdf_bytes, index, dpi, max_pixels), index + 1)
 
 
 def ocr_image_bytes(data: bytes, max_pixels: int = 60_000_000) -> list:
