@@ -581,11 +581,12 @@ def _sandboxed_results(store: ArchiveStore, docs: list[DocumentInfo], processor:
     from archive.db.sandbox import DEFAULT_TASK_TIMEOUT, Sandbox
 
     local, boxes = threading.local(), []
+    ocr_threads = max(1, (os.cpu_count() or 1) // max(1, jobs))  # `jobs` children share the cores
 
     def run(info):
         box = getattr(local, "box", None)
         if box is None:
-            box = local.box = Sandbox(memory_mb)
+            box = local.box = Sandbox(memory_mb, ocr_threads)
             boxes.append(box)
         return box.run(str(store.root), info, processor, task_timeout or DEFAULT_TASK_TIMEOUT)
 

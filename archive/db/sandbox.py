@@ -53,10 +53,13 @@ def _child_main() -> None:
 class Sandbox:
     """A kept child Python process that processes documents one at a time, with a time limit each."""
 
-    def __init__(self, memory_mb: int | None = DEFAULT_MEMORY_MB):
+    def __init__(self, memory_mb: int | None = DEFAULT_MEMORY_MB, ocr_threads: int | None = None):
+        """`ocr_threads`: the OCR engine's threads in the child (NIANBAO_OCR_THREADS, unless the environment
+        already sets it); several children at once should share the cores, not each take them all."""
         self.proc: subprocess.Popen | None = None
         self.done = 0
         self.memory_mb = memory_mb
+        self.ocr_threads = ocr_threads
 
     def _limit(self) -> None:  # in the child, before it runs anything
         if self.memory_mb:
@@ -67,6 +70,8 @@ class Sandbox:
         env = dict(os.environ)
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env["PYTHONPATH"] = os.pathsep.join(p for p in [here, env.get("PYTHONPATH", "")] if p)
+        if self.ocr_threads:
+            env.setdefault("NIANBAO_OCR_THREADS", str(self.ocr_threads))
         return subprocess.Popen([sys.executable, "-c", "from archive.db.sandbox import _child_main; _child_main()"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, preexec_fn=self._limit)
 
