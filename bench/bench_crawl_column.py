@@ -49,30 +49,10 @@ GENERATOR_VERSION = 1
 
 
 # --------------------------------------------------------------------------------------------- the column ---
-CREATE_PAGE_JS = r"""
-function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
-    if(_nPageCount == null || _nPageCount<=1){ return; }
-    var nCurrIndex = _nCurrIndex || 0;
-    if(nCurrIndex == 0){ document.write("<span class=\"disabled\">首页</span>&nbsp;<span class=\"disabled\">上一页</span>&nbsp;"); }
-    else {
-        document.write("<a href=\""+_sPageName+"."+_sPageExt+"\">首页</a>&nbsp;");
-        if(nCurrIndex == 1) document.write("<a href=\""+_sPageName+"."+_sPageExt+"\">上一页</a>&nbsp;");
-        else document.write("<a href=\""+_sPageName+"_" + (nCurrIndex-1) + "."+_sPageExt+"\">上一页</a>&nbsp;");
-    }
-    if(nCurrIndex == (_nPageCount-1)){ document.write("<span class=\"disabled\">下一页</span>&nbsp;<span class=\"disabled\">尾页</span>"); }
-    else {
-        document.write("<a href=\""+_sPageName+"_" + (nCurrIndex+1) + "."+_sPageExt+"\">下一页</a>&nbsp;");
-        document.write("<a href=\""+_sPageName+"_" + (_nPageCount-1) + "."+_sPageExt+"\">尾页</a>");
-    }
-    document.write("&nbsp;共" + _nPageCount + "页");
-}
-"""
+from farm.chrome import esc  # noqa: E402
+from farm.sites.trs import CREATE_PAGE_JS  # noqa: E402  the TRS pager script, as the farm serves it
 
 SITE_NAME = "宁陵县人民政府"
-
-
-def esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def frame(title: str, body: str, charset: str = "utf-8") -> str:
