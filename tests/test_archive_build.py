@@ -49,6 +49,13 @@ def test_same_archive_same_database_with_worker_processes(built, tmp_path):
     assert list(a.iterdump()) == list(b.iterdump())
 
 
+def test_each_organ_counts_its_current_reports_and_all_its_versions(built):
+    _, db, _, _ = built
+    assert q(db, "select count(*) from organs o where reports != (select count(*) from reports r where r.organ_id = "
+                 "o.organ_id) or versions != (select count(*) from report_versions v where v.organ_id = o.organ_id)"
+             ) == [(0,)]
+
+
 def test_article_and_attachment_counted_once(built):
     _, db, truth, _ = built
     for dup in truth["duplicates"]:

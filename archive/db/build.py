@@ -417,8 +417,9 @@ class Writer:
         stats: dict[str, dict] = {}
         for organ_id, year, current in self.conn.execute(
                 "select organ_id, year, is_current from report_versions"):
-            s = stats.setdefault(organ_id, {"versions": 0, "years": set()})
+            s = stats.setdefault(organ_id, {"versions": 0, "reports": 0, "years": set()})
             s["versions"] += 1
+            s["reports"] += bool(current)  # `reports` holds the current versions
             if current and year:
                 s["years"].add(year)
         rows = []
@@ -433,8 +434,7 @@ class Writer:
                 **ref.region.as_dict(), "resolved": int(ref.resolved), "note": ref.note,
                 "aliases": json.dumps(sorted(a for a in organ.aliases if a), ensure_ascii=False),
                 "sources": json.dumps(sorted(organ.sources), ensure_ascii=False),
-                "reports": self.conn.execute("select count(*) from reports where organ_id = ?",
-                                             (organ_id,)).fetchone()[0],
+                "reports": s["reports"],
                 "versions": s["versions"], "first_year": years[0] if years else None,
                 "last_year": years[-1] if years else None, "years": ",".join(map(str, years)) or None,
                 "missing_years": ",".join(map(str, missing)) or None,
