@@ -12,13 +12,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from archive.originals.store import ArchiveStore
 from support.archive_kit import free_port
+from support.services import redis_server
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -26,14 +26,6 @@ SITES = "trs-yuanzhou,hanweb-yiwu"
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None or not (BIN / "dask").exists(),
                                 reason="redis-server (scripts/install-system-deps.sh) or dask (pip distributed) missing")
-
-
-def _wait(check, what: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start")
-        time.sleep(0.1)
 
 
 def _stop(procs) -> None:
@@ -48,22 +40,8 @@ def _stop(procs) -> None:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    import redis
-
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def up() -> bool:
-        try:
-            return bool(redis.Redis(host="127.0.0.1", port=port).ping())
-        except redis.ConnectionError:
-            return False
-
-    _wait(up, "redis-server", proc)
-    yield f"redis://127.0.0.1:{port}/0"
-    _stop([proc])
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
