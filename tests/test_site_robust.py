@@ -14,6 +14,7 @@ import urllib.parse
 import pytest
 
 from support.archive_kit import make_site
+from archive.web.pinned import PinnedFileLost
 from archive.web.site import make_datasette
 
 
@@ -68,6 +69,24 @@ def test_a_publish_while_serving_changes_nothing_served(site, tmp_path):
         r = sql(ds, "select count(*) as n from reports")
         answers.add(r.json()[0]["n"] if r.status_code == 200 else r.status_code)
     assert answers == {before}
+
+
+def test_a_reused_descriptor_is_an_error_not_answers_from_another_file(site, tmp_path):
+    """Were the pinned descriptor closed by mistake and its number reused, a new connection would open the
+    unrelated file now behind it: it is refused instead, naming that file."""
+    _, db = site
+    ds = make_datasette(db)
+    other = tmp_path / "unrelated.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table reports (id integer)")
+    conn.commit()
+    conn.close()
+    database = ds.get_database("nianbao")
+    fd = os.open(other, os.O_RDONLY)
+    os.dup2(fd, database.pin.fd)  # what a double close elsewhere followed by an open would do
+    os.close(fd)
+    with pytest.raises(PinnedFileLost, match="unrelated.db"):
+        database.connect()
 
 
 def test_the_whole_database_downloads_as_it_was_opened(site, tmp_path):

@@ -284,7 +284,25 @@ class ArchiveDatabase(Database):
     """The immutable published database; a plain search of ``reports`` runs its full-text match once.
 
     Its count is the size of the cached hit set, and its first page in id order is read by the ids
-    of that page (the hits are sorted ids, so the page is a slice)."""
+    of that page (the hits are sorted ids, so the page is a slice).
+
+    With a `PinnedFile` every connection is checked to open the pinned file (see `archive.web.pinned`)."""
+
+    def __init__(self, ds, *args, pin=None, **kwargs):
+        super().__init__(ds, *args, **kwargs)
+        self.pin = pin
+
+    def connect(self, write=False):
+        if self.pin is None:
+            return super().connect(write)
+        self.pin.check()
+        conn = super().connect(write)
+        try:
+            self.pin.check()
+        except Exception:
+            conn.close()
+            raise
+        return conn
 
     async def _search_ids(self, params, custom_time_limit):
         limit = min(custom_time_limit or self.ds.sql_time_limit_ms, self.ds.sql_time_limit_ms)

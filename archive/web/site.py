@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -11,6 +10,7 @@ from datasette.plugins import pm
 
 from archive.web import plugin
 from archive.web.fast_search import ArchiveDatabase
+from archive.web.pinned import PinnedFile
 
 SETTINGS = {
     "default_page_size": 50,
@@ -54,20 +54,6 @@ def make_datasette(db_path: str | Path, archive_dir: str | Path | None = None,
                         "bundle_dir": str(bundle_dir) if bundle_dir else None}
     name = Path(db_path).stem
     ds.remove_database(name)
-    ds.add_database(ArchiveDatabase(ds, path=pinned_path(db_path), is_mutable=False), name=name)
+    pin = PinnedFile(db_path)  # answers come from this file even after a new one is published in its place
+    ds.add_database(ArchiveDatabase(ds, path=pin.path, is_mutable=False, pin=pin), name=name)
     return ds
-
-
-def pinned_path(db_path: str | Path) -> str:
-    """A path that names the file as it is now, even after `nianbao run` publishes a new one in its place.
-
-    The file is opened once and its connections open /proc/self/fd/N, which stays the inode it was: a server
-    answers every request from the same database from start to end (restart it to serve a new one). Where
-    /proc is missing the plain path is used.
-    """
-    fd = os.open(db_path, os.O_RDONLY)
-    pinned = f"/proc/self/fd/{fd}"
-    if os.path.exists(pinned):
-        return pinned
-    os.close(fd)
-    return str(db_path)
