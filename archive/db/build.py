@@ -14,6 +14,7 @@ target and renamed into place when complete: readers never see a half-built file
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -26,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from archive.db import cross_year, evidence, fts, regions, rules, schema
+from archive.db import cross_year, evidence, fts_pool, regions, rules, schema
 from archive.originals import runs
 from archive.db.evidence import Reading
 from archive.db.organs import OrganRegistry, resolve
@@ -164,8 +165,12 @@ class Writer:
     """Writes documents and report versions into a fresh database; `finish()` settles who published which
     report for which year (organs, versions, current reports), checks across years and indexes."""
 
-    def __init__(self, db: sqlite_utils.Database, sources: dict[str, dict] | None = None):
+    FTS_POOL_MIN_REPORTS = 5000  # below this, starting worker processes costs more than it saves
+
+    def __init__(self, db: sqlite_utils.Database, sources: dict[str, dict] | None = None,
+                 fts_jobs: int | None = None):
         self.db = db
+        self.fts_jobs = fts_jobs or os.cpu_count() or 1  # processes tokenising for full-text search in `finish`
         self.conn = db.conn
         self.sources = dict(sources or {})
         self.candidates: list[_Candidate] = []
@@ -329,25 +334,15 @@ class Writer:
             placed.append((cand, ident, ref, code))
         organs.merge_county_less()
 
+        # Versions of one organ-year ranked; every row is then written as it is made, not gathered (a
+        # national build has a million).
         groups: dict[tuple, list[_Candidate]] = {}
-        rows = {}
-        for cand, ident, ref, code in placed:
+        for i, (cand, ident, ref, code) in enumerate(placed):
             ref = organs.final(ref)
-            region = ref.region if ref.region.code else regions.locate(code, ident.agency)
-            level = ref.level if ref.level != "unknown" else cand.parsed_level
-            rows[cand.id] = {
-                "organ_id": ref.organ_id, "organ_name": ref.name, "agency": ident.agency, "year": ident.year,
-                "admin_level": level, **region.as_dict(), "region_level": region.level,
-                "agency_from": ident.agency_from, "identity_conflict": ident.conflict_text,
-                "identity_evidence": json.dumps([r.as_dict() for r in ident.readings], ensure_ascii=False),
-                "status": "current", "is_current": 1, "superseded_by": None,
-            }
-            if level != cand.parsed_level:  # rule 9 depends on the level: judge it at the organ's
-                check = rule_9(Grid(cand.regulations), level)
-                self.conn.execute("update checks set status = ?, detail = ? where report_id = ? and rule = '9'",
-                                  (check.status, check.detail, cand.id))
+            placed[i] = (cand, ident, ref, code)
             key = (ref.organ_id, ident.year) if ident.year else ("", cand.id)
             groups.setdefault(key, []).append(cand)
+        demoted: dict[int, tuple[str, int]] = {}
         for members in groups.values():
             members.sort(key=lambda c: c.rank)
             best = members[0]
@@ -355,13 +350,29 @@ class Writer:
                 # the same numbers (or, without numbers, the same date): another copy; else an older version
                 same = (other.numbers == best.numbers) if best.numbers is not None and other.numbers is not None \
                     else other.published == best.published
-                rows[other.id].update(status="duplicate" if same else "superseded", is_current=0,
-                                      superseded_by=best.id)
-        if rows:
-            columns = list(next(iter(rows.values())))
-            self.conn.executemany(
-                f"update report_versions set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
-                [tuple(r[c] for c in columns) + (rid,) for rid, r in rows.items()])
+                demoted[other.id] = ("duplicate" if same else "superseded", best.id)
+        del groups
+        rejudged: list[tuple] = []
+
+        def version_rows():
+            for cand, ident, ref, code in placed:
+                region = ref.region if ref.region.code else regions.locate(code, ident.agency)
+                level = ref.level if ref.level != "unknown" else cand.parsed_level
+                if level != cand.parsed_level:  # rule 9 depends on the level: judge it at the organ's
+                    check = rule_9(Grid(cand.regulations), level)
+                    rejudged.append((check.status, check.detail, cand.id))
+                status, superseded_by = demoted.get(cand.id, ("current", None))
+                yield (ref.organ_id, ref.name, ident.agency, ident.year, level, *region.as_dict().values(), region.level,
+                       ident.agency_from, ident.conflict_text,
+                       json.dumps([r.as_dict() for r in ident.readings], ensure_ascii=False),
+                       status, int(status == "current"), superseded_by, cand.id)
+
+        columns = ["organ_id", "organ_name", "agency", "year", "admin_level", *regions.Region().as_dict(), "region_level",
+                   "agency_from", "identity_conflict", "identity_evidence", "status", "is_current", "superseded_by"]
+        self.conn.executemany(f"update report_versions set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
+                              version_rows())
+        self.conn.executemany("update checks set status = ?, detail = ? where report_id = ? and rule = '9'", rejudged)
+        self.candidates, placed, demoted = [], None, None  # what identity needed; free it before what follows
         self._check_across_years()
         self.conn.execute("""
             update report_versions set
@@ -375,18 +386,29 @@ class Writer:
         self._write_organs(organs)
 
     def _check_across_years(self) -> None:
-        current = {}
-        for rid, organ_id, year, title, format_a in self.conn.execute(
-                "select id, organ_id, year, title, format_a from report_versions where is_current = 1 "
-                "and year is not null"):
-            current[rid] = cross_year.YearReport(rid, organ_id, year, title, format_a)
+        """Rules 6–8 compare an organ's consecutive years: judged a few thousand organs' reports at a time,
+        in organ order, so memory stays small however many reports there are."""
+        batch: list[cross_year.YearReport] = []
+        reports = self.conn.execute(
+            "select id, organ_id, year, title, format_a from report_versions where is_current = 1 "
+            "and year is not null order by organ_id, year, id")
+        for _organ, group in itertools.groupby(reports, key=lambda r: r[1]):
+            batch.extend(cross_year.YearReport(*r) for r in group)
+            if len(batch) >= 5000:
+                self._judge_across_years(batch)
+                batch = []
+        if batch:
+            self._judge_across_years(batch)
+
+    def _judge_across_years(self, batch: list) -> None:
+        by_id = {r.id: r for r in batch}
         for rid, tbl, row, col, value in self.conn.execute(
-                "select c.report_id, c.tbl, c.row, c.col, c.value from cells c join report_versions r "
-                "on r.id = c.report_id where r.is_current = 1 and c.certain = 1 and c.value is not null and "
-                "((c.tbl = 'B' and c.row in ('carried_over', 'carried_forward')) or c.tbl = 'A')"):
-            if rid in current:
-                current[rid].numbers[(tbl, row, col)] = value
-        self.conn.executemany(schema.insert_sql("checks", replace=True), cross_year.judge(list(current.values())))
+                "select report_id, tbl, row, col, value from cells where report_id in (select value from json_each(?)) "
+                "and certain = 1 and value is not null and "
+                "((tbl = 'B' and row in ('carried_over', 'carried_forward')) or tbl = 'A')",
+                (json.dumps(list(by_id)),)):
+            by_id[rid].numbers[(tbl, row, col)] = value
+        self.conn.executemany(schema.insert_sql("checks", replace=True), cross_year.judge(batch))
 
     def _publish_current(self) -> None:
         """`reports` and the wide tables hold the current version of each organ-year; FTS indexes them."""
@@ -403,15 +425,17 @@ class Writer:
                 update [{name}] set organ_id = r.organ_id, agency = r.agency, year = r.year, province = r.province,
                   city = r.city, county = r.county, admin_level = r.admin_level
                 from reports r where r.id = [{name}].report_id""")
-        # streamed, not fetched whole: the texts of a national build are gigabytes
-        for rid, title, text, words in self.conn.execute(
-                "select r.id, r.title, t.text, t.own_words from reports r join report_texts t on t.report_id = r.id "
-                "order by r.id"):
-            title = fts.index_text(title or "")
-            self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)",
-                              (rid, title, fts.index_text(words or "")))
+        # streamed, not fetched whole (the texts of a national build are gigabytes); tokenised on every core
+        # when there are many (`fts_pool`)
+        rows = self.conn.execute(
+            "select r.id, r.title, t.own_words, t.text from reports r join report_texts t on t.report_id = r.id "
+            "order by r.id")
+        current = self.conn.execute("select count(*) from report_versions where is_current = 1").fetchone()[0]
+        jobs = self.fts_jobs if current >= self.FTS_POOL_MIN_REPORTS else 1
+        for rid, title, words, text in fts_pool.tokenised(rows, jobs):
+            self.conn.execute("insert into reports_fts(rowid, title, text) values (?,?,?)", (rid, title, words))
             self.conn.execute("insert into reports_fulltext_fts(rowid, title, text) values (?,?,?)",
-                              (rid, title, fts.index_text(text or "")))
+                              (rid, title, text))
 
     def _write_organs(self, organs: OrganRegistry) -> None:
         stats: dict[str, dict] = {}
@@ -602,7 +626,7 @@ def _sandboxed_results(store: ArchiveStore, docs: list[DocumentInfo], processor:
 def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | None = None,
           sources_file: str | Path | None = None, progress: bool = True, stream=None, jobs: int = 1,
           use_cache: bool = True, cluster: str | None = None, task_timeout: float | None = None,
-          isolate: bool | None = None, memory_mb: int | None = None) -> dict:
+          isolate: bool | None = None, memory_mb: int | None = None, fts_jobs: int | None = None) -> dict:
     """Build `db_path` from the archive; returns counts. Atomic: a temporary file is renamed into place.
 
     With the default processor, results are cached per original and pipeline version (archive/processed.py),
@@ -616,6 +640,8 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
     Locally, with the real extraction (`isolate`, the default for it), each document is processed in a kept
     child process limited to `task_timeout` seconds and `memory_mb` of address space (3 GB by default): one
     hostile file is recorded as failed with its reason, never the end of the build.
+
+    The full-text tokens of a large build are computed on `fts_jobs` processes (default: every core).
     """
     cache = ProcessedCache(archive_dir) if use_cache and processor is None else None
     isolate = (processor is None) if isolate is None else isolate
@@ -631,7 +657,7 @@ def build(archive_dir: str | Path, db_path: str | Path, processor: Processor | N
     db = open_fresh(tmp)
     try:
         layout = ArchiveLayout(archive_dir)
-        writer = Writer(db, runs.read_sources(layout, sources_file))
+        writer = Writer(db, runs.read_sources(layout, sources_file), fts_jobs=fts_jobs)
         docs = collect_documents(store)
         by_url = {}
         for info in docs:
