@@ -347,6 +347,23 @@ def test_ranked_search_pages_past_100_and_gives_the_total(tmp_path_factory):
     assert len(want) > 200 and first[0]["hits"] == len(want) and len(first) == 100 and sorted(pages) == sorted(want)
 
 
+def test_a_query_in_more_reports_than_the_bound_pages_through_every_hit_unranked(tmp_path_factory, monkeypatch):
+    """Past the bound (a word nearly every report has) the hits come in id order, each once, marked unranked."""
+    from archive.web import plugin
+
+    monkeypatch.setattr(plugin, "RANK_BOUND", 50)
+    db = make_site(tmp_path_factory.mktemp("common"), n_reports=6, n_plain=230, seed=9)
+    want = truth(db, "年")
+    pages = [canned(db, "search", q="年", page=str(p)) for p in (1, 2, 3)]
+    rows = [r for page in pages for r in page]
+    assert ([r["id"] for r in rows], {(r["hits"], r["ranked"]) for r in rows}) == (sorted(want), {(len(want), 0)})
+
+
+def test_a_query_under_the_bound_is_ranked(site):
+    _, db = site
+    assert {r["ranked"] for r in canned(db, "search", q="复议")} == {1}
+
+
 def test_snippet_marks_every_term(site):
     _, db = site
     rows = canned(db, "search_everything", q="复议 诉讼")

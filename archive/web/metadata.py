@@ -41,21 +41,37 @@ LANDING = (
 
 def search_query(index: str, column: str, title: str, description: str) -> dict:
     """A ranked search over one of the two indexes: 100 hits a page (`page`), the total on every row,
-    a snippet of the report's text with every term marked."""
+    a snippet of the report's text with every term marked.
+
+    Ranked by bm25 up to `nianbao_rank_bound()` hits (`plugin.RANK_BOUND`, 100,000). A query
+    with more hits is a word in most reports: bm25 weighs it at almost nothing, and scoring reads every hit
+    (≈ 3 s at a million reports, the SQL time limit). Past the bound the hits come unranked, in report-id order
+    (FTS5 reads only the page asked for), and the ``ranked`` column says so."""
     # bm25() directly is ≈ 30 % faster than the rank column; a title hit weighs five text hits.
+    skip = "100 * (max(coalesce(cast(nullif(:page, '') as integer), 1), 1) - 1)"
     return {
         "title": title,
         "description": description + "多个词用空格分开（须全部出现）；page 为页码，每页100条。Separate several words "
-                                     "with spaces (all must occur); page: 100 hits a page.",
-        "sql": (f"-- bm25, a hit in the title weighing five times one in the text\n"
-                f"with matched as materialized (select rowid, bm25({index}, 5.0, 1.0) as score from {index}\n"
-                f"  where {index} match cjk_fts_query(:q)),\n"
-                f"hits as (select rowid, score, count(*) over () as total from matched\n"
-                f"  order by score limit 100 offset 100 * (max(coalesce(cast(nullif(:page, '') as integer), 1), 1) - 1))\n"
+                                     "with spaces (all must occur); page: 100 hits a page. "
+                                     "命中超过 10 万份报告的词（几乎每份报告都有）不按相关度排序，ranked 列为 0；"
+                                     "请再加一个词。A query found in over 100,000 reports (a word nearly every "
+                                     "report has) is not ranked (ranked = 0): add a word to narrow it.",
+        "sql": (f"-- bm25, a hit in the title weighing five times one in the text, up to the bound; past it unranked\n"
+                f"with n as materialized (select count(*) as total, count(*) <= nianbao_rank_bound() as ranked\n"
+                f"  from {index} where {index} match cjk_fts_query(:q)),\n"
+                f"hits as (\n"
+                f"  select * from (select rowid, bm25({index}, 5.0, 1.0) as score from {index}\n"
+                f"    where {index} match cjk_fts_query(:q) and (select ranked from n)\n"
+                f"    order by score limit 100 offset {skip})\n"
+                f"  union all\n"
+                f"  select * from (select rowid, rowid as score from {index}\n"
+                f"    where {index} match cjk_fts_query(:q) and not (select ranked from n)\n"
+                f"    order by rowid limit 100 offset {skip}))\n"
                 f"select r.id, r.title, r.agency, r.year, r.province, r.organ_id,\n"
-                f"  cjk_snippet(t.{column}, :q) as snippet, hits.total as hits\n"
+                f"  cjk_snippet(t.{column}, :q) as snippet, n.total as hits, n.ranked\n"
                 f"from hits join reports r on r.id = hits.rowid\n"
                 f"join report_texts t on t.report_id = r.id\n"
+                f"cross join n\n"
                 f"order by hits.score"),
     }
 
