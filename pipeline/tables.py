@@ -234,8 +234,10 @@ def _cell(table: str, row: str, col: str, tok: Token | None, certain: bool = Tru
         return ParsedCell(table, row, col, "", None, "EMPTY", False, note)
     cv = tok.value
     conf = tok.cell.confidence
-    if certain and conf is not None and conf < MIN_OCR_CONFIDENCE and cv.semantic != "EMPTY":
-        certain, note = False, f"OCR confidence {conf:.2f}"
+    if certain and conf is not None and conf < MIN_OCR_CONFIDENCE:
+        # an OCR blank with low confidence had ink in it that read as nothing: not known to be empty
+        certain, note = False, (f"OCR confidence {conf:.2f}" if cv.semantic != "EMPTY"
+                                else "OCR: the cell has ink that reads as nothing")
     value = cv.value if certain else None
     if not certain and cv.value is not None:
         note = f"{note}; read as {cv.value}" if note else f"read as {cv.value}"

@@ -162,6 +162,22 @@ def test_cells_are_read_from_their_own_lines():
     assert got == [[norm(t.replace("\n", "")) for t in row] for row in rows]
 
 
+def test_a_cell_whose_ink_reads_as_nothing_is_blank_with_confidence_0():
+    """A seal or smudge over a cell (ink the recogniser has no character for) is not a certain blank; a cell
+    without ink is."""
+    from PIL import Image, ImageDraw
+
+    from pipeline.extract.ocr import ocr_page_image
+
+    rows = [["项目", "申请", "总计", "备注"], ["二", "7", "36", "209"], ["三", "8", "", ""]]
+    image = Image.fromarray(_ruled_table_scan(rows, [220, 90, 160, 160]))
+    x, y = 100 + 220 + 90, 150 + 90 * 2  # the cell 总计 of the last row
+    ImageDraw.Draw(image).rectangle([x + 40, y + 30, x + 110, y + 60], fill=40)
+    table = next(b for b in ocr_page_image(np.asarray(image)) if hasattr(b, "spans"))
+    got = {(s.row, s.col): (s.text, s.confidence) for s in table.spans if s.row == 2 and s.col in (2, 3)}
+    assert got == {(2, 2): ("", 0.0), (2, 3): ("", 1.0)}
+
+
 def test_cell_lines_by_projection():
     """Bands of ink rows are lines; a thin band close to a line is part of it (a stroke of 三), a far one a speck."""
     from pipeline.extract.ocr import _cell_lines

@@ -71,6 +71,30 @@ def test_low_ocr_confidence_withholds_the_value():
     assert (again["certain"], again["value"], again["note"].startswith("OCR confidence 0.42")) == (False, None, True)
 
 
+def _with_cell(spec_seed: int, key: tuple, text: str, confidence: float) -> dict:
+    """The parsed cell `key` after its span is replaced by what OCR gave (`text`, `confidence`)."""
+    from pipeline.blocks import Span
+
+    doc = build_document(_spec(spec_seed, ("2021", "2021")))
+    loc = next(c for c in parse_document(doc)["cells"] if (c["table"], c["row"], c["col"]) == key)["source"]
+    table = doc.blocks[loc["block"]]
+    table.spans = [Span(s.row, s.col, s.rowspan, s.colspan, text if (s.row, s.col) == (loc["row"], loc["col"])
+                        else s.text, confidence if (s.row, s.col) == (loc["row"], loc["col"]) else 0.99)
+                   for s in table.spans]
+    return next(c for c in parse_document(doc)["cells"] if (c["table"], c["row"], c["col"]) == key)
+
+
+def test_an_ocr_blank_with_ink_that_read_as_nothing_is_not_a_certain_blank():
+    cell = _with_cell(9, ("C", "review", "total"), "", 0.0)
+    assert (cell["semantic"], cell["certain"], cell["note"]) == ("EMPTY", False,
+                                                                 "OCR: the cell has ink that reads as nothing")
+
+
+def test_an_ocr_blank_without_ink_is_a_certain_blank():
+    cell = _with_cell(9, ("C", "review", "total"), "", 1.0)
+    assert (cell["semantic"], cell["certain"]) == ("EMPTY", True)
+
+
 def test_confident_ocr_cells_are_taken():
     from pipeline.blocks import Span
 

@@ -15,7 +15,7 @@
    direction classifier. rapidocr's own pipeline would also detect over the tables, run the
    classifier and pad every batch to 320 columns (a three-digit cell costs a 320-pixel line).
 6. Every span carries `confidence`: the recognition score of its text, lowered further when a cell
-   of a numeric column does not read as a number. Text outside tables becomes paragraphs.
+   of a numeric column does not read as a number; 0 for a cell with ink that reads as nothing. Text outside tables becomes paragraphs.
 
 The detector and recogniser are called directly (`engine().text_det`, `.text_rec`), not through
 RapidOCR.__call__. onnxruntime uses one thread per core unless NIANBAO_OCR_THREADS says otherwise
@@ -335,8 +335,10 @@ def ocr_page_image(gray: np.ndarray, page_no: int | None = None) -> list:
 
     items: list[tuple[float, object]] = []
     for ((_, ty0, _, _), cells), images in zip(tables, cell_images):
-        # A cell without ink, or whose ink reads as nothing, is blank.
-        by_cell = {i: (text.replace(" ", ""), score) for (i, _), (text, score) in zip(images, read) if text.strip()}
+        # A cell without ink is blank for sure. One whose ink reads as nothing (a seal or a smudge over it, a
+        # mark the recogniser has no character for) is blank as read, with confidence 0: not a certain blank.
+        by_cell = {i: (text.replace(" ", ""), score if text.strip() else 0.0)
+                   for (i, _), (text, score) in zip(images, read)}
         spans = []
         for i, (row, col, rowspan, colspan, _box) in enumerate(_grid_spans(cells)):
             text, score = by_cell.get(i, ("", 1.0))
