@@ -53,8 +53,8 @@ DOWNLOAD_TYPES = {  # sniffed type -> (content type, extension); anything else i
 # once instead of running past the time limit in one VM step. The largest report text is far below it.
 MAX_VALUE_LENGTH = 8_000_000
 MAX_QUERY_LENGTH = 1_000  # characters of a search query given to cjk_fts_query / cjk_snippet
-# The ranked searches score at most this many hits with bm25 (≈ 0.2 s here); more come unranked (metadata.py).
-RANK_BOUND = 100_000
+# The ranked searches score at most this many hits with bm25 (≈ 0.6 s here); more come unranked (metadata.py).
+RANK_BOUND = 300_000
 
 
 def _bounded(fn):
