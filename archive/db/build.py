@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from archive.db import cross_year, evidence, fts_pool, regions, rules, schema
+from archive.db import cross_year, evidence, fts_pool, regions, rules, schema, summaries
 from archive.originals import runs
 from archive.db.evidence import Reading
 from archive.db.organs import OrganRegistry, resolve
@@ -383,6 +383,7 @@ class Writer:
               checks_failed_soft = (select count(*) from checks c where c.report_id = report_versions.id
                                     and c.status = 'fail' and c.soft)""")
         self._publish_current()
+        summaries.write(self.conn)
         self._write_organs(organs)
 
     def _check_across_years(self) -> None:

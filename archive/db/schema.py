@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from archive.db import summaries
 from pipeline import form as fmt
 
 WIDE_TABLES = {"A": "active_disclosure", "B": "applications", "C": "review_litigation"}
@@ -213,6 +214,21 @@ TABLES: dict[str, TableDef] = {
         "block_row": (int, "块内行号 Row within that table"), "block_col": (int, "块内列号 Column within that table"),
         "location": (str, "其他位置信息（JSON）Other location details (JSON)")},
         ("report_id", "tbl", "row", "col"), [("report_id", "report_versions", "id")], without_rowid=True),
+    "rule_counts": TableDef("各规则的校验结果统计（现行报告；网站 /-/rules）Reports per rule and result (current reports)", {
+        "rule": (str, "规则编号 Rule number"), "status": (str, "结果 Result"), "reports": (int, "报告数 Reports")},
+        ("rule", "status")),
+    "chart_groups": TableDef("按省、层级、年度汇总（现行报告；网站 /-/charts）Current reports and application outcomes "
+                             "per province, level and year", {
+        "province": REGION["province"], "admin_level": (str, "层级 Level"), "year": (int, "年度 Year"),
+        "reports": (int, "报告数 Reports"),
+        **{column: (int, f"{label}（依申请办理结果合计 sum over the reports）")
+           for column, (label, _) in zip(summaries.OUTCOME_COLUMNS, summaries.OUTCOMES)}},
+        ("province", "admin_level", "year")),
+    "chart_received": TableDef("本年新收申请数的分布（现行报告；网站 /-/charts）How many reports received each number of "
+                               "new applications, per province, level and year", {
+        "province": REGION["province"], "admin_level": (str, "层级 Level"), "year": (int, "年度 Year"),
+        "received": (int, "本年新收申请数 New applications received"), "reports": (int, "报告数 Reports")},
+        ("province", "admin_level", "year", "received")),
     "rules": TableDef("校验规则（中文说明，英文在旁；网站 /-/rules）The consistency rules, explained", {
         "rule": (str, "规则编号 Rule number"), "name": (str, "规则代码 Rule key"), "soft": (int, "软性规则 1 = soft rule"),
         "title": (str, "规则名称 Rule"), "explanation": (str, "规则内容 What the rule says")}, "rule"),

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import html
 
-OUTCOMES = [  # label, expression over the applications table (current reports)
-    ("予以公开 granted", "granted__total"),
-    ("部分公开 partial", "partial_grant__total"),
-    ("不予公开 denied", " + ".join(f"coalesce(denied_{k}__total, 0)" for k in (
-        "state_secret", "law_forbidden", "safety_stability", "third_party", "internal_affairs", "process_info",
-        "enforcement_case", "admin_query"))),
-    ("无法提供 unable", " + ".join(f"coalesce(unable_{k}__total, 0)" for k in ("no_info", "need_creation", "unclear"))),
-    ("不予处理 not processed", " + ".join(f"coalesce(not_processed_{k}__total, 0)" for k in (
-        "complaint", "repeat", "publication", "massive", "confirm"))),
-    ("其他处理 other", "coalesce(other__total, 0) + coalesce(other_overdue_correction__total, 0) + "
-                      "coalesce(other_overdue_fee__total, 0) + coalesce(other_other__total, 0)"),
-]
+from archive.db.summaries import OUTCOME_COLUMNS, OUTCOMES
+
 COLOURS = ["#2b6cb0", "#63b3ed", "#c53030", "#dd6b20", "#718096", "#38a169"]
 
 
@@ -87,43 +77,54 @@ def _where(filters: dict) -> tuple[str, list]:
     return (" and " + " and ".join(clauses)) if clauses else "", params
 
 
-def _median(values: list[float]) -> float:
-    values = sorted(values)
-    n = len(values)
-    return 0 if not n else values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+def _median(counts: list[tuple[float, int]]) -> float:
+    """The median of the values that occur `n` times each, (value, n) sorted by value."""
+    total = sum(n for _, n in counts)
+    if not total:
+        return 0
+
+    def nth(k: int) -> float:  # the k-th value (from 0) in sorted order
+        for value, n in counts:
+            if k < n:
+                return value
+            k -= n
+        raise IndexError(k)
+
+    return nth(total // 2) if total % 2 else (nth(total // 2 - 1) + nth(total // 2)) / 2
 
 
 async def load(db, filters: dict | None = None) -> dict:
-    """The charts over current reports, filtered by province, level and year (`FILTERS`)."""
+    """The charts over current reports, filtered by province, level and year (`FILTERS`), from the aggregates the
+    build wrote (`archive/db/summaries.py`): a few thousand rows whatever the size of the archive."""
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v}
     where, params = _where(filters)
     per_year: dict[int, list] = {}
-    for r in (await db.execute(f"select year, new_received__total as n from applications where year is not null "
-                               f"and new_received__total is not null{where} order by year", params)).rows:
-        per_year.setdefault(r["year"], []).append(r["n"])
+    for r in (await db.execute(f"select year, received, sum(reports) as n from chart_received where 1{where} "
+                               "group by year, received order by year, received", params)).rows:
+        per_year.setdefault(r["year"], []).append((r["received"], r["n"]))
     shares = (await db.execute(
-        "select year, " + ", ".join(f"sum({expr}) as o{i}" for i, (_, expr) in enumerate(OUTCOMES)) +
-        f" from applications where year is not null{where} group by year order by year", params)).rows
+        "select year, " + ", ".join(f"sum({c}) as o{i}" for i, c in enumerate(OUTCOME_COLUMNS)) +
+        f" from chart_groups where year is not null{where} group by year order by year", params)).rows
     per_province = (await db.execute(
-        f"select coalesce(province, '未知') as p, count(*) as n from reports where 1{where} "
+        f"select coalesce(province, '未知') as p, sum(reports) as n from chart_groups where 1{where} "
         "group by p order by n desc limit 20", params)).rows
     choices = {
         "province": [r[0] for r in (await db.execute(
-            "select distinct province from reports where province is not null order by province")).rows],
+            "select distinct province from chart_groups where province is not null order by province")).rows],
         "level": [r[0] for r in (await db.execute(
-            "select distinct admin_level from reports where admin_level is not null order by admin_level")).rows],
+            "select distinct admin_level from chart_groups where admin_level is not null order by admin_level")).rows],
         "year": [r[0] for r in (await db.execute(
-            "select distinct year from reports where year is not null order by year")).rows],
+            "select distinct year from chart_groups where year is not null order by year")).rows],
     }
     years = sorted(per_year)
     return {
         "filters": filters, "choices": choices,
-        "chart_received": bar_chart([(str(y), sum(per_year[y])) for y in years],
+        "chart_received": bar_chart([(str(y), sum(v * n for v, n in per_year[y])) for y in years],
                                     "本年新收申请数（现行报告合计）New applications received, by year",
-                                    notes=[f"{len(per_year[y])}份 reports" for y in years]),
+                                    notes=[f"{sum(n for _, n in per_year[y])}份 reports" for y in years]),
         "chart_median": bar_chart([(str(y), _median(per_year[y])) for y in years],
                                   "每份报告本年新收申请数的中位数 Median applications received per report",
-                                  notes=[f"{len(per_year[y])}份 reports" for y in years]),
+                                  notes=[f"{sum(n for _, n in per_year[y])}份 reports" for y in years]),
         "chart_outcomes": stacked_shares([(str(r["year"]), [r[f"o{i}"] or 0 for i in range(len(OUTCOMES))])
                                           for r in shares], [o[0] for o in OUTCOMES],
                                          "办理结果构成 Outcome shares, by year"),

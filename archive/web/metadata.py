@@ -11,7 +11,7 @@ import json
 import sys
 
 from archive.db import schema
-from archive.web.charts import OUTCOMES
+from archive.db.summaries import OUTCOMES
 
 DB = "nianbao"
 FACETS = ["province", "year", "admin_level", "format_version", "checks_failed_hard", "checks_failed_soft"]
