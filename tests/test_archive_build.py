@@ -354,3 +354,11 @@ def test_a_damaged_original_is_recorded_not_published(built, tmp_path):
     (status, error), = q(db, "select extraction_status, extraction_error from documents where sha256 = ?", sha)
     assert status == "damaged" and sha in error and q(db, "select count(*) from report_versions "
                                                          "where document_sha256 = ?", sha) == [(0,)]
+
+
+def test_table_rows_holds_every_tables_count(built):
+    _, db, _, _ = built
+    conn = sqlite3.connect(db)
+    names = [n for n, in conn.execute("select name from sqlite_master where type = 'table'")]
+    counts = {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
+    assert dict(conn.execute("select name, rows from table_rows")) == counts

@@ -89,6 +89,29 @@ def test_a_reused_descriptor_is_an_error_not_answers_from_another_file(site, tmp
         database.connect()
 
 
+def test_a_starting_server_neither_counts_tables_nor_reads_the_whole_file(site, monkeypatch):
+    """At a million reports counting every table takes ≈ 20 s and hashing the file reads 47 GB on the event
+    loop: the counts come from the build's `table_rows`, the hash is a fingerprint."""
+    import datasette.database
+
+    _, db = site
+    executed = []
+    original = datasette.database.Database.execute
+
+    async def recording(self, sql, *args, **kwargs):
+        executed.append(sql)
+        return await original(self, sql, *args, **kwargs)
+
+    def whole_file_hash(path):
+        raise AssertionError(f"hashed {path}")
+
+    monkeypatch.setattr(datasette.database.Database, "execute", recording)
+    monkeypatch.setattr(datasette.database, "inspect_hash", whole_file_hash)
+    ds = make_datasette(db)
+    statuses = tuple(get(ds, path).status_code for path in ("/", "/.json", "/nianbao", "/-/databases.json"))
+    assert (statuses, [q for q in executed if q.startswith("select count(*) from [")]) == ((200,) * 4, [])
+
+
 def test_the_whole_database_downloads_as_it_was_opened(site, tmp_path):
     _, db = site
     served = tmp_path / "nianbao.db"

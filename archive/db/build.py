@@ -318,6 +318,15 @@ class Writer:
         self.conn.commit()
         self.conn.execute("ANALYZE")
         self.conn.commit()
+        self._count_tables()
+
+    def _count_tables(self) -> None:
+        """Every table's rows into `table_rows` (the last write: nothing changes after it)."""
+        names = [n for n, in self.conn.execute("select name from sqlite_master where type = 'table' order by name")]
+        rows = [(n, len(names) if n == "table_rows" else self.conn.execute(f"select count(*) from [{n}]").fetchone()[0])
+                for n in names]
+        self.conn.executemany("insert into table_rows (name, rows) values (?, ?)", rows)
+        self.conn.commit()
 
     def _settle_identity(self) -> None:
         """Organ and year of every version from all the evidence; versions of one organ-year ranked; the

@@ -229,6 +229,9 @@ TABLES: dict[str, TableDef] = {
         "province": REGION["province"], "admin_level": (str, "层级 Level"), "year": (int, "年度 Year"),
         "received": (int, "本年新收申请数 New applications received"), "reports": (int, "报告数 Reports")},
         ("province", "admin_level", "year", "received")),
+    "table_rows": TableDef("每个表的行数（构建时写入，服务器启动时不必逐表计数）Rows per table, counted by the build so a "
+                           "server need not count 200 million cells when it starts", {
+        "name": (str, "表 Table"), "rows": (int, "行数 Rows")}, "name"),
     "rules": TableDef("校验规则（中文说明，英文在旁；网站 /-/rules）The consistency rules, explained", {
         "rule": (str, "规则编号 Rule number"), "name": (str, "规则代码 Rule key"), "soft": (int, "软性规则 1 = soft rule"),
         "title": (str, "规则名称 Rule"), "explanation": (str, "规则内容 What the rule says")}, "rule"),
