@@ -52,28 +52,47 @@ def test_string_bombs_end_within_seconds_of_the_time_limit(site, query):
     assert elapsed < 8 and (r.status_code == 400 or small), (elapsed, r.text[:200])
 
 
+def _publish_over(served):
+    """What `nianbao run` does when it publishes: a new database renamed over the served one."""
+    other = served.with_name("new.db")
+    conn = sqlite3.connect(other)
+    conn.execute("create table reports (id integer)")
+    conn.commit()
+    conn.close()
+    os.replace(other, served)
+
+
 def test_a_publish_while_serving_changes_nothing_served(site, tmp_path):
+    """30 requests at once after a publish, so every SQL thread is busy (the failure seen: a thread started
+    after the publish opened `nianbao.db (deleted)`, an empty file SQLite created, "no such table")."""
     root, db = site
     served = tmp_path / "nianbao.db"
     shutil.copy(db, served)
     ds = make_datasette(served)
     before = sql(ds, "select count(*) as n from reports").json()[0]["n"]
-    other = tmp_path / "new.db"
-    conn = sqlite3.connect(other)
-    conn.execute("create table reports (id integer)")
-    conn.commit()
-    conn.close()
-    os.replace(other, served)  # what `nianbao run` does when it publishes
-    answers = set()
-    for _ in range(30):
-        r = sql(ds, "select count(*) as n from reports")
-        answers.add(r.json()[0]["n"] if r.status_code == 200 else r.status_code)
-    assert answers == {before}
+    _publish_over(served)
+
+    async def many():
+        url = "/nianbao.json?" + urllib.parse.urlencode({"sql": "select count(*) as n from reports", "_shape": "array"})
+        return await asyncio.gather(*(ds.client.get(url) for _ in range(30)))
+
+    answers = {r.json()[0]["n"] if r.status_code == 200 else r.status_code for r in asyncio.run(many())}
+    assert (answers, sorted(p.name for p in tmp_path.iterdir())) == ({before}, ["nianbao.db"])
 
 
-def test_a_reused_descriptor_is_an_error_not_answers_from_another_file(site, tmp_path):
-    """Were the pinned descriptor closed by mistake and its number reused, a new connection would open the
-    unrelated file now behind it: it is refused instead, naming that file."""
+def test_a_connection_opened_after_a_publish_is_refused_not_answered_from_another_file(site, tmp_path):
+    _, db = site
+    served = tmp_path / "nianbao.db"
+    shutil.copy(db, served)
+    pin = make_datasette(served).get_database("nianbao").pin
+    _publish_over(served)
+    with pytest.raises(PinnedFileLost, match="restart the server"):
+        pin.connect()
+
+
+def test_a_reused_descriptor_is_refused_not_answered_from_another_file(site, tmp_path):
+    """Were the pinned descriptor closed by mistake and its number reused, /proc/self/fd/N would name an
+    unrelated file: a connection to it is refused."""
     _, db = site
     ds = make_datasette(db)
     other = tmp_path / "unrelated.db"
@@ -81,12 +100,12 @@ def test_a_reused_descriptor_is_an_error_not_answers_from_another_file(site, tmp
     conn.execute("create table reports (id integer)")
     conn.commit()
     conn.close()
-    database = ds.get_database("nianbao")
+    pin = ds.get_database("nianbao").pin
     fd = os.open(other, os.O_RDONLY)
-    os.dup2(fd, database.pin.fd)  # what a double close elsewhere followed by an open would do
+    os.dup2(fd, pin.fd)  # what a double close elsewhere followed by an open would do
     os.close(fd)
     with pytest.raises(PinnedFileLost, match="unrelated.db"):
-        database.connect()
+        pin.connect()
 
 
 def test_a_starting_server_neither_counts_tables_nor_reads_the_whole_file(site, monkeypatch):

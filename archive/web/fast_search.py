@@ -286,22 +286,24 @@ class ArchiveDatabase(Database):
     Its count is the size of the cached hit set, and its first page in id order is read by the ids
     of that page (the hits are sorted ids, so the page is a slice).
 
-    With a `PinnedFile` every connection is checked to open the pinned file (see `archive.web.pinned`)."""
+    With a `PinnedFile`, the connections Datasette will ask for (one per SQL thread) are opened when the
+    database is made, while the file's name still leads to it (see `archive.web.pinned`)."""
 
     def __init__(self, ds, *args, pin=None, **kwargs):
         super().__init__(ds, *args, **kwargs)
         self.pin = pin
+        self._opened: list = []
+        self._opened_lock = threading.Lock()
+        if pin is not None:
+            self._opened = [pin.connect() for _ in range(max(1, ds.setting("num_sql_threads") or 0))]
 
     def connect(self, write=False):
         if self.pin is None:
             return super().connect(write)
-        self.pin.check()
-        conn = super().connect(write)
-        try:
-            self.pin.check()
-        except Exception:
-            conn.close()
-            raise
+        with self._opened_lock:
+            conn = self._opened.pop() if self._opened else None
+        conn = conn or self.pin.connect()
+        self._all_file_connections.append(conn)
         return conn
 
     async def _search_ids(self, params, custom_time_limit):
