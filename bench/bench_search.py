@@ -188,8 +188,10 @@ async def time_searches(path: Path, repeat: int) -> dict:
             cold += qt
             per_query[q] = round(statistics.median(qt), 1)
         out[kind] = {**_summary(cold), "repeat": _summary(warm), "per_query_median_ms": per_query}
-    out["hits"] = {q: (await ds.client.get(f"/{name}/reports.json?" + urllib.parse.urlencode(
-        {"_search": q, "_size": 0, "_nofacet": 1}))).json()["filtered_table_rows_count"] for q in queries}
+    out["hits"] = {}
+    for q in queries:
+        r = await ds.client.get(f"/{name}/reports.json?" + urllib.parse.urlencode({"_search": q, "_size": 0, "_nofacet": 1}))
+        out["hits"][q] = r.json().get("filtered_table_rows_count") if r.status_code == 200 else f"HTTP {r.status_code}"
     return out
 
 
