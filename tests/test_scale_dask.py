@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from archive.db.build import build
 from support.archive_kit import envelope_processor, free_port, make_archive, make_real_archive
+from support.services import stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -76,16 +77,6 @@ def wait_workers(address: str, n: int, timeout: float = 60) -> None:
         client.wait_for_workers(n, timeout=timeout)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     marks = tmp_path_factory.mktemp("marks")
@@ -101,7 +92,7 @@ def cluster(tmp_path_factory):
         yield address, marks
     finally:
         for proc in workers + [scheduler]:
-            stop(proc)
+            stop_process(proc)
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +150,7 @@ def test_a_killed_worker_loses_nothing(cluster, archive, tmp_path):
         assert result["counts"]["documents"] == 63
         assert dump(db) == dump(local)
     finally:
-        stop(victim)
+        stop_process(victim)
 
 
 def test_a_hanging_document_is_stopped_and_recorded_as_failed(cluster, archive, tmp_path):

@@ -21,6 +21,7 @@ import pytest
 from archive.db import fts
 from archive.db.own_words import own_words
 from support.archive_kit import free_port, make_site, served, wait_http
+from support.services import stop_process
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 websocket = pytest.importorskip("websocket")
@@ -87,11 +88,7 @@ def browser(tmp_path_factory):
         yield page
         page.ws.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -32,8 +32,15 @@ def redis_server(workdir: Path, timeout: float = 20):
                 time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
+        stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a server the tests started; kill it if it has not ended within `timeout` seconds."""
+    if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
